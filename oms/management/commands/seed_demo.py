@@ -1,0 +1,290 @@
+"""Demo data that looks like a real distributor's: a building-supplies wholesaler with four
+warehouses, a few hundred products, dozens of dealers across China's regions and tiers,
+tiered price lists with volume breaks, and staff for every role.
+
+Idempotent: every row is keyed by its natural key (SKU, code, username) and only missing rows
+are created, so running it twice leaves the same counts."""
+
+import random
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from customers.models import Address, Company, Contact, DealerAccount, PriceList, PriceListItem, Tier
+from inventory.models import Category, Product, Warehouse
+from inventory.validators import ean13_check_digit
+from oms.permissions import DealerRole, StaffRole
+from oms.regions import Region
+
+DEMO_PASSWORD = "oms-demo-2026"
+
+WAREHOUSES = [
+    ("SH01", "Shanghai Central DC", Region.EAST, "Shanghai", "Shanghai", "88 Jiangchang Rd, Jing'an", 10),
+    ("GZ01", "Guangzhou South DC", Region.SOUTH, "Guangzhou", "Guangdong", "12 Huangpu East Rd", 20),
+    ("BJ01", "Beijing North DC", Region.NORTH, "Beijing", "Beijing", "5 Jinghai 3rd Rd, Daxing", 30),
+    ("CD01", "Chengdu West DC", Region.SOUTHWEST, "Chengdu", "Sichuan", "301 Xinyuan Ave, Gaoxin", 40),
+]
+
+# category slug -> (name, parent slug or None)
+CATEGORIES = {
+    "plumbing": ("Plumbing", None),
+    "pipes": ("Pipes & fittings", "plumbing"),
+    "valves": ("Valves", "plumbing"),
+    "electrical": ("Electrical", None),
+    "cable": ("Cable & wire", "electrical"),
+    "switches": ("Switches & sockets", "electrical"),
+    "lighting": ("Lighting", "electrical"),
+    "tools": ("Tools", None),
+    "power-tools": ("Power tools", "tools"),
+    "hand-tools": ("Hand tools", "tools"),
+    "hardware": ("Hardware", None),
+    "fasteners": ("Fasteners", "hardware"),
+    "sealants": ("Adhesives & sealants", "hardware"),
+    "safety": ("Safety equipment", None),
+}
+
+# (category slug, SKU prefix, name pattern, variants, unit, pack sizes, base price range, weight kg)
+PRODUCT_FAMILIES = [
+    ("pipes", "PPR", "PPR pipe {v} × 4 m", ["DN16", "DN20", "DN25", "DN32", "DN40", "DN50", "DN63"], "pcs", [10, 20], (8, 60), "1.2"),
+    ("pipes", "PVC", "PVC drain pipe {v} × 4 m", ["DN50", "DN75", "DN110", "DN160", "DN200"], "pcs", [5, 10], (15, 120), "2.5"),
+    ("pipes", "ELB", "PPR elbow 90° {v}", ["DN16", "DN20", "DN25", "DN32", "DN40", "DN50"], "pcs", [50, 100], (1, 9), "0.05"),
+    ("pipes", "TEE", "PPR equal tee {v}", ["DN16", "DN20", "DN25", "DN32", "DN40", "DN50"], "pcs", [50, 100], (1, 12), "0.06"),
+    ("valves", "BLV", "Brass ball valve {v}", ["DN15", "DN20", "DN25", "DN32", "DN40", "DN50"], "pcs", [10, 20], (25, 180), "0.4"),
+    ("valves", "GTV", "Gate valve cast iron {v}", ["DN50", "DN65", "DN80", "DN100", "DN150"], "pcs", [1, 2], (180, 900), "9"),
+    ("valves", "CHV", "Check valve stainless {v}", ["DN15", "DN20", "DN25", "DN32", "DN40"], "pcs", [10], (40, 160), "0.5"),
+    ("cable", "BVW", "BV copper wire {v} mm² × 100 m", ["1.5", "2.5", "4", "6", "10", "16"], "box", [1], (160, 1800), "4"),
+    ("cable", "RVV", "RVV sheathed cable 3×{v} mm² × 100 m", ["0.75", "1.0", "1.5", "2.5", "4"], "box", [1], (280, 1600), "7"),
+    ("cable", "CAT", "{v} network cable × 305 m", ["Cat5e UTP", "Cat6 UTP", "Cat6 FTP", "Cat6A S/FTP"], "box", [1], (300, 1500), "9"),
+    ("switches", "SWT", "Wall switch {v}", ["1-gang 1-way", "1-gang 2-way", "2-gang 1-way", "2-gang 2-way", "3-gang 1-way", "dimmer"], "pcs", [10, 20], (9, 60), "0.1"),
+    ("switches", "SKT", "Wall socket {v}", ["5-pin 10A", "3-pin 16A", "USB 5-pin", "5-pin with switch", "waterproof 5-pin", "floor socket"], "pcs", [10, 20], (12, 90), "0.12"),
+    ("lighting", "LDP", "LED panel light {v}", ["300×300 18W", "300×600 24W", "600×600 36W", "600×1200 48W"], "pcs", [4, 8], (45, 220), "2"),
+    ("lighting", "LDB", "LED bulb E27 {v}", ["5W warm", "9W warm", "9W cool", "12W cool", "15W cool", "20W cool"], "pcs", [20, 50], (4, 25), "0.06"),
+    ("lighting", "LDT", "LED tube T8 {v}", ["0.6 m 9W", "1.2 m 18W", "1.5 m 22W"], "pcs", [25], (10, 35), "0.2"),
+    ("power-tools", "DRL", "Cordless drill {v}", ["12V", "18V brushless", "20V hammer", "20V compact"], "set", [1], (299, 1299), "1.8"),
+    ("power-tools", "GRD", "Angle grinder {v}", ["100 mm 750W", "125 mm 1000W", "150 mm 1400W", "cordless 125 mm"], "pcs", [1], (189, 999), "2.2"),
+    ("power-tools", "HMR", "Rotary hammer {v}", ["SDS-plus 800W", "SDS-plus 1000W", "SDS-max 1500W"], "pcs", [1], (399, 1899), "4"),
+    ("hand-tools", "WRN", "Adjustable wrench {v}", ["150 mm", "200 mm", "250 mm", "300 mm"], "pcs", [6, 12], (18, 65), "0.4"),
+    ("hand-tools", "SCR", "Screwdriver set {v}", ["6-piece", "12-piece insulated", "32-bit precision"], "set", [6], (29, 160), "0.6"),
+    ("hand-tools", "PLR", "Pliers {v}", ["combination 8\"", "long nose 6\"", "diagonal 6\"", "wire stripper"], "pcs", [6, 12], (15, 70), "0.3"),
+    ("hand-tools", "TPM", "Tape measure {v}", ["3 m", "5 m", "7.5 m", "10 m"], "pcs", [12, 24], (6, 40), "0.25"),
+    ("fasteners", "SCW", "Self-tapping screw {v} (box of 500)", ["ST3.5×16", "ST3.5×25", "ST4.2×32", "ST4.8×38", "ST4.8×50"], "box", [10], (12, 45), "1.5"),
+    ("fasteners", "ANC", "Expansion anchor {v} (box of 100)", ["M6×60", "M8×80", "M10×100", "M12×120"], "box", [5, 10], (25, 120), "3"),
+    ("fasteners", "BLT", "Hex bolt zinc {v} (box of 100)", ["M6×30", "M8×40", "M10×50", "M12×60", "M16×80"], "box", [5, 10], (18, 140), "2.5"),
+    ("sealants", "SIL", "Silicone sealant 300 ml {v}", ["clear", "white", "black", "sanitary white", "high-temp red"], "pcs", [24], (9, 38), "0.35"),
+    ("sealants", "PTF", "PTFE thread tape {v}", ["12 mm × 10 m", "19 mm × 15 m", "heavy-duty 19 mm"], "pcs", [100], (1, 6), "0.02"),
+    ("sealants", "FOM", "PU expanding foam 750 ml {v}", ["manual", "gun-grade", "fire-rated"], "pcs", [12], (18, 55), "0.9"),
+    ("safety", "GLV", "Work gloves {v}", ["nitrile-coated M", "nitrile-coated L", "cut-resistant L", "leather welding"], "pcs", [12, 120], (3, 45), "0.1"),
+    ("safety", "HLM", "Safety helmet {v}", ["ABS white", "ABS yellow", "ABS red", "vented blue"], "pcs", [10, 20], (15, 60), "0.4"),
+    ("safety", "GOG", "Safety goggles {v}", ["clear anti-fog", "tinted", "over-glasses"], "pcs", [10, 12], (8, 40), "0.08"),
+]
+
+CITIES = [
+    ("Shanghai", "Shanghai", Region.EAST), ("Hangzhou", "Zhejiang", Region.EAST), ("Nanjing", "Jiangsu", Region.EAST),
+    ("Suzhou", "Jiangsu", Region.EAST), ("Ningbo", "Zhejiang", Region.EAST), ("Hefei", "Anhui", Region.EAST),
+    ("Guangzhou", "Guangdong", Region.SOUTH), ("Shenzhen", "Guangdong", Region.SOUTH), ("Foshan", "Guangdong", Region.SOUTH),
+    ("Nanning", "Guangxi", Region.SOUTH), ("Xiamen", "Fujian", Region.SOUTH),
+    ("Beijing", "Beijing", Region.NORTH), ("Tianjin", "Tianjin", Region.NORTH), ("Shijiazhuang", "Hebei", Region.NORTH),
+    ("Jinan", "Shandong", Region.NORTH), ("Qingdao", "Shandong", Region.NORTH),
+    ("Shenyang", "Liaoning", Region.NORTHEAST), ("Dalian", "Liaoning", Region.NORTHEAST), ("Harbin", "Heilongjiang", Region.NORTHEAST),
+    ("Wuhan", "Hubei", Region.CENTRAL), ("Changsha", "Hunan", Region.CENTRAL), ("Zhengzhou", "Henan", Region.CENTRAL),
+    ("Chengdu", "Sichuan", Region.SOUTHWEST), ("Chongqing", "Chongqing", Region.SOUTHWEST), ("Kunming", "Yunnan", Region.SOUTHWEST),
+    ("Xi'an", "Shaanxi", Region.NORTHWEST), ("Lanzhou", "Gansu", Region.NORTHWEST), ("Urumqi", "Xinjiang", Region.NORTHWEST),
+]
+TRADE_NAMES = ["Xinda", "Hengtong", "Jiahe", "Longsheng", "Huamei", "Dingfeng", "Ruitai", "Yuanhang", "Jinqiao",
+               "Baoli", "Tianyi", "Fuxing", "Mingde", "Zhongyuan", "Kaiyuan", "Shunfa"]
+TRADES = ["Building Materials", "Hardware", "Electrical Supply", "Plumbing Supply", "Home Improvement", "Industrial Supply"]
+SURNAMES = ["Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang", "Zhou", "Wu", "Xu", "Sun", "Ma", "Zhu", "Hu", "Guo"]
+GIVEN = ["Wei", "Fang", "Na", "Min", "Jing", "Lei", "Qiang", "Yan", "Jun", "Tao", "Ming", "Chao", "Xia", "Hui", "Bo", "Ying"]
+
+STAFF = [
+    ("admin", StaffRole.ADMIN, "Ada", "Admin"),
+    ("manager", StaffRole.MANAGER, "Zhou", "Ming"),
+    ("salesmgr", StaffRole.SALES_MANAGER, "Chen", "Jing"),
+    ("sales", StaffRole.SALES, "Li", "Lei"),
+    ("sales2", StaffRole.SALES, "Wang", "Fang"),
+    ("sales3", StaffRole.SALES, "Zhang", "Tao"),
+    ("finance", StaffRole.FINANCE, "Liu", "Yan"),
+    ("warehouse", StaffRole.WAREHOUSE, "Zhao", "Qiang"),
+    ("warehouse2", StaffRole.WAREHOUSE, "Sun", "Bo"),
+]
+
+TIER_DISCOUNT = {Tier.STANDARD: Decimal("0"), Tier.SILVER: Decimal("0.05"), Tier.GOLD: Decimal("0.10"), Tier.PLATINUM: Decimal("0.15")}
+BREAKS = [(1, Decimal("0")), (50, Decimal("0.03")), (200, Decimal("0.06"))]
+N_COMPANIES = 48
+CENT = Decimal("0.01")
+
+
+def ean13(seq: int) -> str:
+    first12 = f"692{seq:09d}"
+    return first12 + str(ean13_check_digit(first12))
+
+
+class Command(BaseCommand):
+    help = "Load demo data (idempotent: running it again adds nothing)."
+
+    def handle(self, *args, **options):
+        rng = random.Random(2026)
+        with transaction.atomic():
+            created = {
+                "warehouses": self.warehouses(),
+                "categories": self.categories(),
+                "products": self.products(rng),
+                "staff": self.staff(),
+                "price lists": self.price_lists(),
+                "companies": self.companies(rng),
+            }
+            created["dealer users"] = self.dealer_users(rng)
+        summary = ", ".join(f"{n} {what}" for what, n in created.items())
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready (created now: {summary})."))
+        self.stdout.write(f"Demo logins use the password {DEMO_PASSWORD!r}; see README.md.")
+
+    # --- catalog ------------------------------------------------------------------------
+    def warehouses(self):
+        existing = set(Warehouse.objects.values_list("code", flat=True))
+        rows = [
+            Warehouse(code=code, name=name, region=region, city=city, province=province, address=address, priority=prio)
+            for code, name, region, city, province, address, prio in WAREHOUSES if code not in existing
+        ]
+        bulk_create_with_history(rows, Warehouse)
+        return len(rows)
+
+    def categories(self):
+        n = 0
+        for slug, (name, parent_slug) in CATEGORIES.items():
+            parent = Category.objects.get(slug=parent_slug) if parent_slug else None
+            _, created = Category.objects.get_or_create(slug=slug, defaults={"name": name, "parent": parent})
+            n += created
+        return n
+
+    def products(self, rng):
+        categories = {c.slug: c for c in Category.objects.all()}
+        existing = set(Product.objects.values_list("sku", flat=True))
+        rows, seq = [], 0
+        for slug, prefix, pattern, variants, unit, packs, (lo, hi), weight in PRODUCT_FAMILIES:
+            for grade in ("", "P"):  # standard and professional grade of each variant
+                for i, variant in enumerate(variants, start=1):
+                    seq += 1
+                    sku = f"{prefix}-{grade}{i:03d}"
+                    name = pattern.format(v=variant) + (" (pro)" if grade else "")
+                    if sku in existing:
+                        continue
+                    rows.append(Product(
+                        sku=sku, name=name, category=categories[slug], unit=unit, pack_size=rng.choice(packs),
+                        barcode=ean13(seq), weight_kg=Decimal(weight),
+                        description=f"{name}. Category: {categories[slug].name}.",
+                        active=rng.random() > 0.03,
+                    ))
+        bulk_create_with_history(rows, Product)
+        return len(rows)
+
+    # --- people -------------------------------------------------------------------------
+    def staff(self):
+        User = get_user_model()
+        password = make_password(DEMO_PASSWORD)
+        existing = set(User.objects.values_list("username", flat=True))
+        rows = [
+            User(username=u, email=f"{u}@oms.example.com", first_name=first, last_name=last, staff_role=role,
+                 password=password, is_staff=role == StaffRole.ADMIN, is_superuser=role == StaffRole.ADMIN,
+                 language="en")
+            for u, role, first, last in STAFF if u not in existing
+        ]
+        User.objects.bulk_create(rows)
+        return len(rows)
+
+    def price_lists(self):
+        products = list(Product.objects.order_by("sku"))
+        n = 0
+        for tier, discount in TIER_DISCOUNT.items():
+            plist, created = PriceList.objects.get_or_create(
+                code=f"CNY-{tier.upper()}", defaults={"name": f"{tier.label} dealer prices", "currency": "CNY", "tier": tier},
+            )
+            n += created
+            have = set(PriceListItem.objects.filter(price_list=plist).values_list("product_id", "min_quantity"))
+            items = []
+            for p in products:
+                base = self.list_price(p)
+                for min_q, break_off in BREAKS:
+                    if (p.pk, min_q) in have:
+                        continue
+                    price = (base * (1 - discount) * (1 - break_off)).quantize(CENT, ROUND_HALF_UP)
+                    items.append(PriceListItem(price_list=plist, product=p, min_quantity=min_q, unit_price=price))
+            bulk_create_with_history(items, PriceListItem, batch_size=1000)
+        return n
+
+    @staticmethod
+    def list_price(product):
+        # Deterministic per SKU, so reruns and new price lists agree.
+        family = next(f for f in PRODUCT_FAMILIES if product.sku.startswith(f[1] + "-"))
+        lo, hi = family[6]
+        h = sum(ord(c) * (i + 7) for i, c in enumerate(product.sku)) % 1000
+        price = Decimal(lo) + (Decimal(hi - lo) * h / 1000)
+        return (price * (Decimal("1.25") if "-P" in product.sku else 1)).quantize(CENT, ROUND_HALF_UP)
+
+    def companies(self, rng):
+        User = get_user_model()
+        reps = list(User.objects.filter(staff_role__in=[StaffRole.SALES, StaffRole.SALES_MANAGER]).order_by("username"))
+        lists = {pl.tier: pl for pl in PriceList.objects.all()}
+        existing = set(Company.objects.values_list("code", flat=True))
+        made = 0
+        for i in range(1, N_COMPANIES + 1):
+            code = f"D{i:04d}"
+            if code in existing:
+                continue
+            city, province, region = CITIES[(i - 1) % len(CITIES)]
+            tier = rng.choices(list(TIER_DISCOUNT), weights=[5, 4, 2, 1])[0]
+            name = f"{city} {rng.choice(TRADE_NAMES)} {rng.choice(TRADES)} Co., Ltd."
+            status = Company.Status.ACTIVE if i % 12 else Company.Status.ON_HOLD
+            company = Company.objects.create(
+                code=code, name=name, tier=tier, region=region, currency="CNY",
+                payment_terms=rng.choice(list(Company.PaymentTerms)),
+                credit_limit=Decimal(rng.choice([50_000, 100_000, 200_000, 500_000, 1_000_000])),
+                tax_id=f"91{rng.randrange(10**15, 10**16)}",
+                status=status, sales_rep=reps[i % len(reps)] if reps else None, price_list=lists.get(tier),
+                shipping_policy=rng.choice(list(Company.ShippingPolicy)),
+            )
+            person = f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}"
+            Contact.objects.create(company=company, name=person, title="Purchasing manager",
+                                   email=f"purchasing@{code.lower()}.example.cn",
+                                   phone=f"1{rng.randrange(3, 9)}{rng.randrange(10**8, 10**9)}", is_primary=True)
+            for kind, label in ((Address.Kind.BILLING, "Head office"), (Address.Kind.SHIPPING, "Main warehouse")):
+                Address.objects.create(
+                    company=company, kind=kind, label=label, recipient=person,
+                    phone=f"1{rng.randrange(3, 9)}{rng.randrange(10**8, 10**9)}",
+                    line1=f"{rng.randrange(1, 999)} {rng.choice(['Renmin', 'Jiefang', 'Zhongshan', 'Jianshe', 'Xinhua'])} Rd",
+                    city=city, province=province, postal_code=f"{rng.randrange(100000, 999999)}", region=region,
+                    is_default=True,
+                )
+            if i % 3 == 0:
+                Address.objects.create(
+                    company=company, kind=Address.Kind.SHIPPING, label="Branch store", recipient=person,
+                    phone=f"1{rng.randrange(3, 9)}{rng.randrange(10**8, 10**9)}",
+                    line1=f"{rng.randrange(1, 999)} Industrial Park Rd", city=city, province=province, region=region,
+                )
+            made += 1
+        return made
+
+    def dealer_users(self, rng):
+        """dealer (admin), buyer and approver at D0001; one buyer at every other company."""
+        User = get_user_model()
+        password = make_password(DEMO_PASSWORD)
+        existing = set(User.objects.values_list("username", flat=True))
+        wanted = [("dealer", "D0001", DealerRole.ADMIN), ("buyer", "D0001", DealerRole.BUYER),
+                  ("approver", "D0001", DealerRole.APPROVER)]
+        wanted += [(f"buyer.{c.lower()}", c, DealerRole.BUYER) for c in
+                   Company.objects.exclude(code="D0001").order_by("code").values_list("code", flat=True)]
+        companies = {c.code: c for c in Company.objects.all()}
+        made = 0
+        for username, code, role in wanted:
+            if username in existing:
+                continue
+            user = User.objects.create(
+                username=username, email=f"{username}@{code.lower()}.example.cn", password=password,
+                first_name=rng.choice(GIVEN), last_name=rng.choice(SURNAMES), language="zh-hans",
+            )
+            DealerAccount.objects.create(user=user, company=companies[code], role=role)
+            made += 1
+        return made

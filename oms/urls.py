@@ -1,0 +1,70 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.templatetags.static import static as static_url
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
+
+from customers.views import portal as customer_portal
+from customers.views import console as customer_console
+from inventory.views import console as inventory_console
+from inventory.views import portal as inventory_portal
+from reports.views import console as reports_console
+
+from . import views
+
+admin.site.site_header = _("OMS administration")
+admin.site.site_title = _("OMS admin")
+admin.site.index_title = _("Master data and settings")
+
+console_patterns = (
+    [
+        path("", reports_console.dashboard, name="home"),
+        path("login/", views.ConsoleLoginView.as_view(), name="login"),
+        path("logout/", auth_views.LogoutView.as_view(next_page="console:login"), name="logout"),
+        path("inbox/", views.console_inbox, name="inbox"),
+        path("catalog/products/", inventory_console.product_list, name="product_list"),
+        path("catalog/products/<int:pk>/", inventory_console.product_detail, name="product_detail"),
+        path("inventory/warehouses/", inventory_console.warehouse_list, name="warehouse_list"),
+        path("customers/", customer_console.company_list, name="company_list"),
+        path("customers/<int:pk>/", customer_console.company_detail, name="company_detail"),
+    ],
+    "console",
+)
+
+portal_patterns = (
+    [
+        path("", customer_portal.home, name="home"),
+        path("login/", views.PortalLoginView.as_view(), name="login"),
+        path("logout/", auth_views.LogoutView.as_view(next_page="portal:login"), name="logout"),
+        path("inbox/", views.portal_inbox, name="inbox"),
+        path("catalog/", inventory_portal.catalog, name="catalog"),
+        path("account/", customer_portal.account, name="account"),
+        path("account/addresses/<int:pk>/", customer_portal.address_detail, name="address_detail"),
+    ],
+    "portal",
+)
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", RedirectView.as_view(url=static_url("favicon.svg"), permanent=True)),
+    path("_bench/hello", views.hello, name="hello"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("inbox/read/", views.inbox_mark_read, name="inbox_mark_read"),
+    path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("accounts/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("console/", include(console_patterns)),
+    path("portal/", include(portal_patterns)),
+]
+
+handler404 = "oms.views.error_404"
+handler403 = "oms.views.error_403"
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

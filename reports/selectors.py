@@ -1,0 +1,31 @@
+"""Read-only figures for dashboards, gathered through the other apps' selectors."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
+
+from customers import selectors as customer_selectors
+from inventory import selectors as inventory_selectors
+from oms.models import Notification
+from oms.permissions import Perm, perms_of
+
+
+def console_dashboard(user):
+    perms = perms_of(user)
+    data = {
+        "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+        "recent_notifications": list(Notification.objects.filter(recipient=user).order_by("-created_at", "-id")[:5]),
+    }
+    if Perm.CATALOG_VIEW in perms or Perm.INVENTORY_VIEW in perms:
+        data["catalog"] = inventory_selectors.catalog_counts()
+    if Perm.CUSTOMERS_VIEW in perms:
+        data["customers"] = customer_selectors.company_counts()
+        data["customers_by_region"] = customer_selectors.companies_by_region()
+    if Perm.ADMIN_SITE in perms:
+        data["staff_by_role"] = list(
+            get_user_model().objects.filter(is_active=True).exclude(staff_role="")
+            .values("staff_role").annotate(n=Count("pk")).order_by("staff_role")
+        )
+        data["dealer_users"] = get_user_model().objects.filter(
+            Q(dealer_account__isnull=False) & Q(is_active=True)
+        ).count()
+    return data
