@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -52,8 +53,10 @@ class PriceListItem(models.Model):
     product = models.ForeignKey(
         "inventory.Product", on_delete=models.PROTECT, related_name="price_items", verbose_name=_("product")
     )
-    min_quantity = models.PositiveIntegerField(_("from quantity"), default=1, help_text=_("Volume break: applies from this quantity up."))
-    unit_price = models.DecimalField(_("unit price"), max_digits=money.MAX_DIGITS, decimal_places=money.DECIMAL_PLACES)
+    min_quantity = models.PositiveIntegerField(_("from quantity"), default=1, validators=[MinValueValidator(1)], help_text=_("Volume break: applies from this quantity up."))
+    unit_price = models.DecimalField(
+        _("unit price"), max_digits=money.MAX_DIGITS, decimal_places=money.DECIMAL_PLACES, validators=[MinValueValidator(0)]
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -96,7 +99,8 @@ class Company(models.Model):
     currency = models.CharField(_("currency"), max_length=3, choices=money.CURRENCY_CHOICES, default="CNY")
     payment_terms = models.CharField(_("payment terms"), max_length=10, choices=PaymentTerms.choices, default=PaymentTerms.NET30)
     credit_limit = models.DecimalField(
-        _("credit limit"), max_digits=money.MAX_DIGITS, decimal_places=money.DECIMAL_PLACES, default=Decimal("0")
+        _("credit limit"), max_digits=money.MAX_DIGITS, decimal_places=money.DECIMAL_PLACES, default=Decimal("0"),
+        validators=[MinValueValidator(0)],
     )
     tax_id = models.CharField(_("tax id"), max_length=40, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)

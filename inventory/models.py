@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -50,11 +51,13 @@ class Product(models.Model):
     description = models.TextField(_("description"), blank=True)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("category"))
     unit = models.CharField(_("unit of measure"), max_length=8, choices=Unit.choices, default=Unit.PIECE)
-    pack_size = models.PositiveIntegerField(_("pack size"), default=1, help_text=_("Orders must be multiples of this."))
+    pack_size = models.PositiveIntegerField(_("pack size"), default=1, validators=[MinValueValidator(1)], help_text=_("Orders must be multiples of this."))
     barcode = models.CharField(
         _("barcode"), max_length=13, blank=True, validators=[validate_barcode], help_text=_("EAN-13 or UPC-A")
     )
-    weight_kg = models.DecimalField(_("weight (kg)"), max_digits=10, decimal_places=3, default=Decimal("0"))
+    weight_kg = models.DecimalField(
+        _("weight (kg)"), max_digits=10, decimal_places=3, default=Decimal("0"), validators=[MinValueValidator(0)]
+    )
     length_cm = models.DecimalField(_("length (cm)"), max_digits=8, decimal_places=1, null=True, blank=True)
     width_cm = models.DecimalField(_("width (cm)"), max_digits=8, decimal_places=1, null=True, blank=True)
     height_cm = models.DecimalField(_("height (cm)"), max_digits=8, decimal_places=1, null=True, blank=True)

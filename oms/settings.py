@@ -187,17 +187,28 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-# --- E-mail ------------------------------------------------------------------------------------
-EMAIL_BACKEND = env.str(
-    "EMAIL_BACKEND",
-    default="django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
-)
-EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / ".local" / "mail"))
-EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
-EMAIL_PORT = env.int("EMAIL_PORT", default=25)
-EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
-EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
-EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# --- E-mail (Django's MAILERS) -----------------------------------------------------------------
+# EMAIL_BACKEND picks the backend: console (development default), file, smtp (production default).
+_email_backend = env.str("EMAIL_BACKEND", default="console" if DEBUG else "smtp")
+_email_backends = {
+    "console": ("django.core.mail.backends.console.EmailBackend", {}),
+    "file": ("django.core.mail.backends.filebased.EmailBackend",
+             {"file_path": env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / ".local" / "mail"))}),
+    "smtp": ("django.core.mail.backends.smtp.EmailBackend", {
+        "host": env.str("EMAIL_HOST", default="localhost"),
+        "port": env.int("EMAIL_PORT", default=25),
+        "username": env.str("EMAIL_HOST_USER", default=""),
+        "password": env.str("EMAIL_HOST_PASSWORD", default=""),
+        "use_tls": env.bool("EMAIL_USE_TLS", default=False),
+        "timeout": 20,
+    }),
+    "locmem": ("django.core.mail.backends.locmem.EmailBackend", {}),
+}
+if _email_backend not in _email_backends:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"EMAIL_BACKEND must be one of {sorted(_email_backends)}, not {_email_backend!r}")
+MAILERS = {"default": {"BACKEND": _email_backends[_email_backend][0], "OPTIONS": _email_backends[_email_backend][1]}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="OMS <oms@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

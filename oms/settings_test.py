@@ -1,0 +1,25 @@
+"""Settings for the test suite: the real settings, with fast password hashing, e-mail kept in
+memory and Celery tasks run in-process (the worker tests start a real worker themselves)."""
+
+import os
+
+os.environ.setdefault("OMS_TESTING", "true")
+os.environ.setdefault("DJANGO_DEBUG", "false")
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-key-" + "t" * 50)
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+
+from .settings import *  # noqa: E402,F403
+
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+CELERY_TASK_ALWAYS_EAGER = True
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+SECURE_SSL_REDIRECT = False
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,63 @@
+"""Side effects leave the process only after the transaction commits."""
+
+import pytest
+from django.db import transaction
+
+from oms import events
+
+
+class FakeTask:
+    def __init__(self):
+        self.calls = []
+
+    def delay(self, *args, **kwargs):
+        self.calls.append((args, kwargs))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_task_is_queued_only_after_commit():
+    task = FakeTask()
+    with transaction.atomic():
+        events.after_commit(task, 42, reason="x")
+        assert task.calls == []
+    assert task.calls == [((42,), {"reason": "x"})]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nothing_is_queued_when_the_transaction_rolls_back():
+    task = FakeTask()
+    with pytest.raises(RuntimeError):
+        with transaction.atomic():
+            events.after_commit(task, 1)
+            raise RuntimeError("boom")
+    assert task.calls == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_values_are_bound_when_emitted_not_when_run():
+    task = FakeTask()
+    with transaction.atomic():
+        for i in range(3):
+            events.after_commit(task, i)
+    assert [c[0][0] for c in task.calls] == [0, 1, 2]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_domain_event_reaches_subscribers_after_commit_and_survives_a_broken_one():
+    seen = []
+
+    @events.subscribe("test.thing_happened")
+    def broken(payload):
+        raise ValueError("subscriber bug")
+
+    @events.subscribe("test.thing_happened")
+    def good(payload):
+        seen.append(payload)
+
+    try:
+        with transaction.atomic():
+            events.emit("test.thing_happened", thing_id=7)
+            assert seen == []
+        assert seen == [{"thing_id": 7}]
+    finally:
+        events._subscribers.pop("test.thing_happened")
