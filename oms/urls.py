@@ -2,10 +2,8 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 
 from customers.views import portal as customer_portal
 from customers.views import console as customer_console
@@ -50,7 +48,7 @@ portal_patterns = (
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("favicon.ico", RedirectView.as_view(url=static_url("favicon.svg"), permanent=True)),
+    path("favicon.ico", views.favicon),
     path("_bench/hello", views.hello, name="hello"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -55,6 +55,13 @@ def healthz(request):
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
 
 
+def favicon(request):
+    """Browsers ask for /favicon.ico; resolved per request so it works before collectstatic."""
+    from django.templatetags.static import static
+
+    return redirect(static("favicon.svg"), permanent=True)
+
+
 def hello(request):
     """A bare view: the baseline the benchmarks compare real pages against."""
     return HttpResponse("hello", content_type="text/plain")

@@ -12,7 +12,6 @@ from oms.permissions import Perm, perms_of
 def console_dashboard(user):
     perms = perms_of(user)
     data = {
-        "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
         "recent_notifications": list(Notification.objects.filter(recipient=user).order_by("-created_at", "-id")[:5]),
     }
     if Perm.CATALOG_VIEW in perms or Perm.INVENTORY_VIEW in perms:
