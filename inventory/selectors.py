@@ -1,4 +1,5 @@
-from django.db.models import Q
+from django.db import models
+from django.db.models import F, Q
 
 from .models import Category, Product, Warehouse
 
@@ -29,3 +30,83 @@ def catalog_counts():
         "warehouses_active": Warehouse.objects.filter(active=True).count(),
         "categories": Category.objects.count(),
     }
+
+
+# --- stock --------------------------------------------------------------------------------
+
+def stock_drift():
+    """Stock rows whose on hand differs from the sum of their ledger, or whose reserved
+    differs from their open reservations. One query over all rows."""
+    from django.db.models import IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from .models import Reservation, Stock, StockMovement
+
+    ledger_sum = (
+        StockMovement.objects.filter(stock=OuterRef("pk")).order_by().values("stock")
+        .annotate(total=models.Sum("on_hand_delta")).values("total")
+    )
+    held_sum = (
+        Reservation.objects.filter(stock=OuterRef("pk"), status=Reservation.Status.OPEN).order_by().values("stock")
+        .annotate(total=models.Sum("quantity")).values("total")
+    )
+    rows = (
+        Stock.objects.select_related("product", "warehouse")
+        .annotate(
+            ledger_on_hand=Coalesce(Subquery(ledger_sum, output_field=IntegerField()), 0),
+            held=Coalesce(Subquery(held_sum, output_field=IntegerField()), 0),
+        )
+        .exclude(on_hand=F("ledger_on_hand"), reserved=F("held"))
+        .order_by("pk")
+    )
+    return list(rows)
+
+
+def stock_overview(*, q="", warehouse=None, category=None, low_only=False):
+    from .models import Stock
+
+    qs = Stock.objects.select_related("product", "product__category", "warehouse").annotate(
+        available_qty=F("on_hand") - F("reserved"),
+        position=F("on_hand") - F("reserved") + F("incoming") + F("in_transit"),
+    )
+    if q:
+        qs = qs.filter(Q(product__sku__icontains=q) | Q(product__name__icontains=q) | Q(product__barcode=q))
+    if warehouse:
+        qs = qs.filter(warehouse=warehouse)
+    if category:
+        qs = qs.filter(Q(product__category=category) | Q(product__category__parent=category))
+    if low_only:
+        qs = qs.filter(reorder_point__gt=0, position__lte=F("reorder_point"))
+    return qs
+
+
+def product_stock_card(product):
+    """Per-warehouse figures, the latest ledger rows and open reservations of a product."""
+    from .models import Reservation, Stock, StockMovement
+
+    stocks = list(Stock.objects.filter(product=product).select_related("warehouse").order_by("warehouse__priority"))
+    movements = list(
+        StockMovement.objects.filter(stock__product=product).select_related("stock__warehouse", "user")
+        .order_by("-created_at", "-id")[:100]
+    )
+    reservations = list(
+        Reservation.objects.filter(stock__product=product, status=Reservation.Status.OPEN)
+        .select_related("stock__warehouse").order_by("-created_at")[:100]
+    )
+    totals = {k: sum(getattr(s, k) for s in stocks) for k in ("on_hand", "reserved", "incoming", "in_transit")}
+    totals["available"] = totals["on_hand"] - totals["reserved"]
+    return {"stocks": stocks, "movements": movements, "reservations": reservations, "totals": totals,
+            "value": product.average_cost * totals["on_hand"]}
+
+
+def stock_value_by_warehouse():
+    """Stock value (on hand × moving average cost) per warehouse, summed in PostgreSQL."""
+    from django.db.models import DecimalField, ExpressionWrapper, Sum
+
+    from .models import Stock
+
+    value = ExpressionWrapper(F("on_hand") * F("product__average_cost"), output_field=DecimalField(max_digits=20, decimal_places=4))
+    return list(
+        Stock.objects.values("warehouse__code", "warehouse__name").annotate(units=Sum("on_hand"), value=Sum(value))
+        .order_by("warehouse__code")
+    )

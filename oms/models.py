@@ -75,3 +75,13 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class Sequence(models.Model):
+    """Gapless document numbers (transfers, purchase orders, invoices...). See oms.sequences."""
+
+    name = models.CharField(max_length=40, unique=True)
+    last_value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.name}: {self.last_value}"

@@ -128,7 +128,12 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = timedelta(hours=6)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE = {}  # apps add their periodic jobs in oms/celery.py
+CELERY_BEAT_SCHEDULE = {
+    "inventory-replenishment": {
+        "task": "inventory.tasks.run_replenishment",
+        "schedule": env.int("REPLENISHMENT_INTERVAL_SECONDS", default=30 * 60),
+    },
+}
 
 # --- Auth ------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "oms.User"

@@ -148,3 +148,29 @@ class NotificationFactory(factory.django.DjangoModelFactory):
 
     recipient = factory.SubFactory(UserFactory)
     subject = factory.Sequence(lambda n: f"Notice {n}")
+
+
+class SupplierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "inventory.Supplier"
+
+    code = factory.Sequence(lambda n: f"SUP{n:03d}")
+    name = factory.Sequence(lambda n: f"Supplier {n}")
+    email = factory.LazyAttribute(lambda s: f"{s.code.lower()}@supplier.example.cn")
+    lead_time_days = 10
+
+
+def stock_of(product, warehouse, on_hand=0, **fields):
+    """A stock row with `on_hand` units received through the ledger (so check_stock agrees)."""
+    from inventory.models import Stock
+    from inventory.services import receive_stock
+
+    if on_hand:
+        receive_stock(actor=None, product=product, warehouse=warehouse, quantity=on_hand, unit_cost=Decimal("10"),
+                      reason="opening stock")
+    stock, _ = Stock.objects.get_or_create(product=product, warehouse=warehouse)
+    if fields:
+        for k, v in fields.items():
+            setattr(stock, k, v)
+        stock.save(update_fields=list(fields))
+    return stock

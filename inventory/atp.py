@@ -1,0 +1,69 @@
+"""Available-to-promise: when and from where can `quantity` of a product ship to a region?
+
+For each active warehouse, the earliest of: now (if available covers it), the expected date
+of enough incoming purchase-order quantity, or the supplier's lead time — plus the transit
+time to the ship-to region. The earliest arrival wins; ties go to the warehouse priority."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import F
+from django.utils import timezone
+
+from .models import PurchaseOrder, PurchaseOrderLine, Stock, Warehouse
+
+SAME_REGION_DAYS = 1
+OTHER_REGION_DAYS = 3
+DEFAULT_LEAD_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Promise:
+    warehouse: Warehouse
+    ship_date: date
+    delivery_date: date
+    source: str  # "stock", "incoming" or "lead_time"
+
+
+def transit_days(warehouse, region):
+    return SAME_REGION_DAYS if warehouse.region == region else OTHER_REGION_DAYS
+
+
+def available_to_promise(*, product, quantity: int, region: str, today: date | None = None) -> Promise | None:
+    today = today or timezone.localdate()
+    warehouses = list(Warehouse.objects.filter(active=True).order_by("priority", "code"))
+    if not warehouses:
+        return None
+    stocks = {s.warehouse_id: s for s in Stock.objects.filter(product=product)}
+    incoming = {}
+    lines = (
+        PurchaseOrderLine.objects.filter(
+            product=product,
+            order__status__in=[PurchaseOrder.Status.SENT, PurchaseOrder.Status.PARTIALLY_RECEIVED],
+            received_quantity__lt=F("quantity"),
+        )
+        .select_related("order").order_by("order__expected_date")
+    )
+    for ln in lines:
+        incoming.setdefault(ln.order.warehouse_id, []).append((ln.order.expected_date or today, ln.outstanding))
+    lead = product.supplier.lead_time_days if product.supplier_id else DEFAULT_LEAD_DAYS
+
+    best = None
+    for wh in warehouses:
+        stock = stocks.get(wh.pk)
+        free = (stock.on_hand - stock.reserved) if stock else 0
+        if free >= quantity:
+            ship, source = today, "stock"
+        else:
+            ship, source, running = None, "", free
+            for when, qty in incoming.get(wh.pk, []):
+                running += qty
+                if running >= quantity:
+                    ship, source = max(when, today), "incoming"
+                    break
+            if ship is None:
+                ship, source = today + timedelta(days=lead), "lead_time"
+        promise = Promise(wh, ship, ship + timedelta(days=transit_days(wh, region)), source)
+        if best is None or promise.delivery_date < best.delivery_date:
+            best = promise
+    return best

@@ -1,0 +1,139 @@
+"""Reservations: hold stock for a document (an order), release it, or ship it.
+
+The hot path is one conditional UPDATE per line — `reserved = reserved + q WHERE available
+>= q` — taken in a fixed order (product, warehouse), inside one transaction: either every
+line is held or the transaction rolls back and nothing is. The database check constraint
+`stock_never_oversold` stands behind it."""
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from oms.errors import ValidationFailed
+
+from .. import locks
+from ..errors import InsufficientStock
+from ..models import Reservation, Stock, StockMovement
+from . import ledger
+
+_RESERVE_SQL = (
+    "UPDATE inventory_stock SET reserved = reserved + %s, updated_at = %s "
+    "WHERE product_id = %s AND warehouse_id = %s AND (allow_backorder OR on_hand - reserved >= %s) "
+    "RETURNING id, on_hand, reserved"
+)
+
+
+def _normalise(lines):
+    """[(product_id, warehouse_id, qty)] -> sorted, merged, validated."""
+    merged = {}
+    for product_id, warehouse_id, quantity in lines:
+        quantity = ledger.check_quantity(quantity)
+        key = (int(product_id), int(warehouse_id))
+        merged[key] = merged.get(key, 0) + quantity
+    if not merged:
+        raise ValidationFailed(_("Nothing to reserve."), code="empty")
+    return sorted(merged.items())
+
+
+def reserve_stock(*, actor=None, ref_type: str, ref_id, lines, expires_at=None):
+    """Reserve every line or none. `lines` are (product_id, warehouse_id, quantity).
+    Raises InsufficientStock naming the first line that cannot be held."""
+    lines = _normalise(lines)
+    now = timezone.now()
+    user = actor if actor is not None and actor.pk else None
+    with transaction.atomic():
+        movements, reservations = [], []
+        with connection.cursor() as cursor:
+            for (product_id, warehouse_id), quantity in lines:
+                cursor.execute(_RESERVE_SQL, [quantity, now, product_id, warehouse_id, quantity])
+                row = cursor.fetchone()
+                if row is None:
+                    _raise_insufficient(product_id, warehouse_id, quantity)
+                stock_id, on_hand, reserved = row
+                movements.append(StockMovement(
+                    stock_id=stock_id, kind=StockMovement.Kind.RESERVATION, reserved_delta=quantity,
+                    on_hand_after=on_hand, reserved_after=reserved, ref_type=ref_type, ref_id=str(ref_id),
+                    user=user, created_at=now,
+                ))
+                reservations.append(Reservation(
+                    stock_id=stock_id, quantity=quantity, original_quantity=quantity, ref_type=ref_type,
+                    ref_id=str(ref_id), expires_at=expires_at, created_at=now,
+                ))
+        StockMovement.objects.bulk_create(movements)
+        return Reservation.objects.bulk_create(reservations)
+
+
+def _raise_insufficient(product_id, warehouse_id, quantity):
+    stock = Stock.objects.select_related("product", "warehouse").filter(
+        product_id=product_id, warehouse_id=warehouse_id).first()
+    if stock is None:
+        from ..models import Product, Warehouse
+
+        sku = Product.objects.filter(pk=product_id).values_list("sku", flat=True).first() or str(product_id)
+        code = Warehouse.objects.filter(pk=warehouse_id).values_list("code", flat=True).first() or str(warehouse_id)
+        raise InsufficientStock(sku=sku, warehouse=code, requested=quantity, available=0)
+    raise InsufficientStock(sku=stock.product.sku, warehouse=stock.warehouse.code, requested=quantity,
+                            available=stock.on_hand - stock.reserved)
+
+
+def _open_reservations(ref_type, ref_id):
+    return list(
+        Reservation.objects.select_for_update(of=("self",))
+        .filter(ref_type=ref_type, ref_id=str(ref_id), status=Reservation.Status.OPEN)
+        .order_by("stock_id", "pk")
+    )
+
+
+def release_reservations(*, actor=None, ref_type: str, ref_id, reason=""):
+    """Give back everything still held for the document (cancel, edit, expiry)."""
+    with transaction.atomic():
+        held = _open_reservations(ref_type, ref_id)
+        if not held:
+            return 0
+        stocks = locks.lock_stocks([(r.stock.product_id, r.stock.warehouse_id) for r in held])
+        by_id = {s.pk: s for s in stocks.values()}
+        movements = []
+        for r in held:
+            movements.append(ledger.post(by_id[r.stock_id], StockMovement.Kind.RELEASE, actor=actor,
+                                         reserved=-r.quantity, reason=reason, ref=(ref_type, ref_id)))
+            r.quantity, r.status, r.updated_at = 0, Reservation.Status.RELEASED, timezone.now()
+        ledger.save(by_id.values(), movements)
+        Reservation.objects.bulk_update(held, ["quantity", "status", "updated_at"])
+        return sum(m.reserved_delta for m in movements) * -1
+
+
+def consume_reservations(*, actor=None, ref_type: str, ref_id, lines=None, reason=""):
+    """Ship held stock: on hand and reserved both go down. `lines` limits it to
+    (product_id, warehouse_id, quantity) for a partial shipment; by default all is shipped."""
+    with transaction.atomic():
+        held = _open_reservations(ref_type, ref_id)
+        stocks = locks.lock_stocks([(r.stock.product_id, r.stock.warehouse_id) for r in held])
+        by_id = {s.pk: s for s in stocks.values()}
+        wanted = None
+        if lines is not None:
+            wanted = {(p, w): q for (p, w), q in _normalise(lines)}
+            for (p, w), q in wanted.items():
+                have = sum(r.quantity for r in held if (by_id[r.stock_id].product_id, by_id[r.stock_id].warehouse_id) == (p, w))
+                if q > have:
+                    raise ValidationFailed(
+                        _("Cannot ship %(q)d: only %(have)d reserved for this document.") % {"q": q, "have": have},
+                        code="ship_more_than_reserved", field="quantity",
+                    )
+        movements, now = [], timezone.now()
+        for r in held:
+            stock = by_id[r.stock_id]
+            key = (stock.product_id, stock.warehouse_id)
+            take = r.quantity if wanted is None else min(r.quantity, wanted.get(key, 0))
+            if take == 0:
+                continue
+            if wanted is not None:
+                wanted[key] -= take
+            movements.append(ledger.post(stock, StockMovement.Kind.SHIPMENT, actor=actor, on_hand=-take,
+                                         reserved=-take, reason=reason, ref=(ref_type, ref_id), now=now))
+            r.quantity -= take
+            r.updated_at = now
+            if r.quantity == 0:
+                r.status = Reservation.Status.CONSUMED
+        ledger.save(by_id.values(), movements)
+        Reservation.objects.bulk_update(held, ["quantity", "status", "updated_at"])
+        return movements
