@@ -9,7 +9,7 @@ from tests.factories import AddressFactory, CategoryFactory, ContactFactory, Pri
 CHANGELISTS = [
     "inventory_product", "inventory_category", "inventory_warehouse", "customers_company", "customers_contact",
     "customers_address", "customers_dealeraccount", "customers_pricelist", "customers_pricelistitem",
-    "oms_user", "oms_notification",
+    "oms_user", "oms_notification", "inventory_supplier", "inventory_stock", "inventory_stockmovement",
 ]
 
 

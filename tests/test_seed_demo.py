@@ -2,10 +2,12 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from customers.models import Address, Company, Contact, DealerAccount, PriceList, PriceListItem
-from inventory.models import Category, Product, Warehouse
+from inventory.models import Category, Product, Stock, StockMovement, Supplier, Warehouse
+from inventory.selectors import stock_drift
+from inventory.services.replenishment import low_stock
 from oms.permissions import StaffRole
 
-MODELS = [Warehouse, Category, Product, PriceList, PriceListItem, Company, Contact, Address, DealerAccount, get_user_model()]
+MODELS = [Warehouse, Category, Supplier, Stock, StockMovement, Product, PriceList, PriceListItem, Company, Contact, Address, DealerAccount, get_user_model()]
 
 
 def counts():
@@ -32,6 +34,11 @@ def test_seed_demo_is_idempotent_and_looks_like_a_real_distributor(db):
     item = PriceListItem.objects.filter(min_quantity=200).select_related("product", "price_list").first()
     base = PriceListItem.objects.get(price_list=item.price_list, product=item.product, min_quantity=1)
     assert item.unit_price < base.unit_price
+    # stock in every warehouse, explained by the ledger, some of it low
+    assert first["Stock"] == first["Product"] * first["Warehouse"]
+    assert stock_drift() == []
+    assert 0 < low_stock().count() < first["Stock"] // 4
+    assert not Product.objects.filter(supplier__isnull=True).exists()
     # every product validates, barcodes included
     for product in Product.objects.all()[:50]:
         product.full_clean()

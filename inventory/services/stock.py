@@ -118,3 +118,27 @@ def count_stock(*, actor, product: Product, warehouse, counted, reason):
                                on_hand=counted - stock.on_hand, reason=reason)
         ledger.save([stock], [movement])
     return movement
+
+
+def load_opening_stock(*, actor, rows, reason="Opening balance"):
+    """Opening balances for stock rows that do not exist yet: `rows` are
+    (product, warehouse, quantity, unit_cost, settings) with settings a dict of reorder
+    fields. Existing rows are left alone, so loading twice adds nothing. Returns the count."""
+    with transaction.atomic():
+        existing = set(Stock.objects.values_list("product_id", "warehouse_id"))
+        new = [r for r in rows if (r[0].pk, r[1].pk) not in existing]
+        stocks = [Stock(product=p, warehouse=w, **(extra or {})) for p, w, _q, _c, extra in new]
+        Stock.objects.bulk_create(stocks)
+        movements = []
+        for stock, (product, _w, quantity, unit_cost, _e) in zip(stocks, new):
+            if quantity:
+                movements.append(ledger.post(stock, StockMovement.Kind.RECEIPT, actor=actor,
+                                             on_hand=ledger.check_quantity(quantity), reason=reason, unit_cost=unit_cost))
+        ledger.save(stocks, movements)
+        costs = {}
+        for product, _w, _q, unit_cost, _e in new:
+            if unit_cost is not None and not product.average_cost:
+                costs[product.pk] = Decimal(unit_cost).quantize(COST_PLACES)
+        for pk, cost in costs.items():
+            Product.objects.filter(pk=pk, average_cost=0).update(average_cost=cost)
+    return len(new)

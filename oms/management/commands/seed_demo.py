@@ -15,7 +15,8 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from customers.models import Address, Company, Contact, DealerAccount, PriceList, PriceListItem, Tier
-from inventory.models import Category, Product, Warehouse
+from inventory.models import Category, Product, Supplier, Warehouse
+from inventory.services.stock import load_opening_stock
 from inventory.validators import ean13_check_digit
 from oms.permissions import DealerRole, StaffRole
 from oms.regions import Region
@@ -100,6 +101,24 @@ TRADES = ["Building Materials", "Hardware", "Electrical Supply", "Plumbing Suppl
 SURNAMES = ["Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang", "Zhou", "Wu", "Xu", "Sun", "Ma", "Zhu", "Hu", "Guo"]
 GIVEN = ["Wei", "Fang", "Na", "Min", "Jing", "Lei", "Qiang", "Yan", "Jun", "Tao", "Ming", "Chao", "Xia", "Hui", "Bo", "Ying"]
 
+SUPPLIERS = [
+    ("SUP-RIFENG", "Guangdong Rifeng Pipe Industry", 10),
+    ("SUP-DELIXI", "Delixi Electric Supply", 7),
+    ("SUP-BULL", "Ningbo Bull Electrical", 5),
+    ("SUP-DONGCHENG", "Jiangsu Dongcheng Power Tools", 14),
+    ("SUP-GREATWALL", "Great Wall Precision Tools", 9),
+    ("SUP-HUAYI", "Shanghai Huayi Hardware", 6),
+]
+SUPPLIER_OF_FAMILY = {
+    "PPR": "SUP-RIFENG", "PVC": "SUP-RIFENG", "ELB": "SUP-RIFENG", "TEE": "SUP-RIFENG", "BLV": "SUP-RIFENG",
+    "GTV": "SUP-RIFENG", "CHV": "SUP-RIFENG", "BVW": "SUP-DELIXI", "RVV": "SUP-DELIXI", "CAT": "SUP-DELIXI",
+    "SWT": "SUP-BULL", "SKT": "SUP-BULL", "LDP": "SUP-BULL", "LDB": "SUP-BULL", "LDT": "SUP-BULL",
+    "DRL": "SUP-DONGCHENG", "GRD": "SUP-DONGCHENG", "HMR": "SUP-DONGCHENG", "WRN": "SUP-GREATWALL",
+    "SCR": "SUP-GREATWALL", "PLR": "SUP-GREATWALL", "TPM": "SUP-GREATWALL", "SCW": "SUP-HUAYI", "ANC": "SUP-HUAYI",
+    "BLT": "SUP-HUAYI", "SIL": "SUP-HUAYI", "PTF": "SUP-HUAYI", "FOM": "SUP-HUAYI", "GLV": "SUP-HUAYI",
+    "HLM": "SUP-HUAYI", "GOG": "SUP-HUAYI",
+}
+
 STAFF = [
     ("admin", StaffRole.ADMIN, "Ada", "Admin"),
     ("manager", StaffRole.MANAGER, "Zhou", "Ming"),
@@ -132,12 +151,14 @@ class Command(BaseCommand):
             created = {
                 "warehouses": self.warehouses(),
                 "categories": self.categories(),
+                "suppliers": self.suppliers(),
                 "products": self.products(rng),
                 "staff": self.staff(),
                 "price lists": self.price_lists(),
                 "companies": self.companies(rng),
             }
             created["dealer users"] = self.dealer_users(rng)
+            created["stock rows"] = self.stock(rng)
         summary = ", ".join(f"{n} {what}" for what, n in created.items())
         self.stdout.write(self.style.SUCCESS(f"Demo data ready (created now: {summary})."))
         self.stdout.write(f"Demo logins use the password {DEMO_PASSWORD!r}; see README.md.")
@@ -180,6 +201,34 @@ class Command(BaseCommand):
                     ))
         bulk_create_with_history(rows, Product)
         return len(rows)
+
+    def suppliers(self):
+        n = 0
+        for code, name, lead in SUPPLIERS:
+            _, created = Supplier.objects.get_or_create(
+                code=code, defaults={"name": name, "lead_time_days": lead, "email": f"sales@{code.lower()}.example.cn"}
+            )
+            n += created
+        by_code = {s.code: s for s in Supplier.objects.all()}
+        for prefix, code in SUPPLIER_OF_FAMILY.items():
+            Product.objects.filter(sku__startswith=prefix + "-", supplier__isnull=True).update(supplier=by_code[code])
+        return n
+
+    def stock(self, rng):
+        """Opening stock in every warehouse through the ledger, with reorder settings; about
+        one row in twelve starts below its reorder point so the low-stock board has work."""
+        warehouses = list(Warehouse.objects.order_by("code"))
+        rows = []
+        for product in Product.objects.order_by("sku"):
+            cost = (self.list_price(product) * Decimal("0.62")).quantize(CENT, ROUND_HALF_UP)
+            for wh in warehouses:
+                point = rng.choice([10, 20, 40, 60])
+                low = rng.random() < 0.08
+                quantity = rng.randint(0, point) if low else rng.randint(point + 1, point * 6)
+                rows.append((product, wh, quantity, cost, {
+                    "reorder_point": point, "reorder_quantity": point * 2, "safety_stock": point // 4,
+                }))
+        return load_opening_stock(actor=None, rows=rows, reason="Opening balance (demo data)")
 
     # --- people -------------------------------------------------------------------------
     def staff(self):
