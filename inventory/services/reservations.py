@@ -16,11 +16,25 @@ from ..errors import InsufficientStock
 from ..models import Reservation, Stock, StockMovement
 from . import ledger
 
-_RESERVE_SQL = (
-    "UPDATE inventory_stock SET reserved = reserved + %s, updated_at = %s "
-    "WHERE product_id = %s AND warehouse_id = %s AND (allow_backorder OR on_hand - reserved >= %s) "
-    "RETURNING id, on_hand, reserved"
+# One statement per line: the conditional update, its ledger row and the reservation row.
+# When the condition fails nothing is updated or inserted and no row comes back.
+_RESERVE_SQL = """
+WITH held AS (
+    UPDATE inventory_stock SET reserved = reserved + %(q)s, updated_at = %(now)s
+    WHERE product_id = %(product)s AND warehouse_id = %(warehouse)s
+      AND (allow_backorder OR on_hand - reserved >= %(q)s)
+    RETURNING id, on_hand, reserved
+), ledger AS (
+    INSERT INTO inventory_stockmovement
+        (stock_id, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reason, ref_type, ref_id,
+         user_id, created_at)
+    SELECT id, 'reservation', 0, %(q)s, on_hand, reserved, '', %(ref_type)s, %(ref_id)s, %(user)s, %(now)s FROM held
 )
+INSERT INTO inventory_reservation
+    (stock_id, quantity, original_quantity, ref_type, ref_id, status, expires_at, created_at, updated_at)
+SELECT id, %(q)s, %(q)s, %(ref_type)s, %(ref_id)s, 'open', %(expires)s, %(now)s, %(now)s FROM held
+RETURNING id, stock_id
+"""
 
 
 def _normalise(lines):
@@ -40,27 +54,22 @@ def reserve_stock(*, actor=None, ref_type: str, ref_id, lines, expires_at=None):
     Raises InsufficientStock naming the first line that cannot be held."""
     lines = _normalise(lines)
     now = timezone.now()
-    user = actor if actor is not None and actor.pk else None
+    params = {"now": now, "ref_type": ref_type, "ref_id": str(ref_id), "expires": expires_at,
+              "user": actor.pk if actor is not None and actor.pk else None}
+    held = []
     with transaction.atomic():
-        movements, reservations = [], []
         with connection.cursor() as cursor:
             for (product_id, warehouse_id), quantity in lines:
-                cursor.execute(_RESERVE_SQL, [quantity, now, product_id, warehouse_id, quantity])
+                cursor.execute(_RESERVE_SQL, {**params, "q": quantity, "product": product_id, "warehouse": warehouse_id})
                 row = cursor.fetchone()
                 if row is None:
                     _raise_insufficient(product_id, warehouse_id, quantity)
-                stock_id, on_hand, reserved = row
-                movements.append(StockMovement(
-                    stock_id=stock_id, kind=StockMovement.Kind.RESERVATION, reserved_delta=quantity,
-                    on_hand_after=on_hand, reserved_after=reserved, ref_type=ref_type, ref_id=str(ref_id),
-                    user=user, created_at=now,
+                held.append(Reservation(
+                    pk=row[0], stock_id=row[1], quantity=quantity, original_quantity=quantity, ref_type=ref_type,
+                    ref_id=str(ref_id), status=Reservation.Status.OPEN, expires_at=expires_at, created_at=now,
+                    updated_at=now,
                 ))
-                reservations.append(Reservation(
-                    stock_id=stock_id, quantity=quantity, original_quantity=quantity, ref_type=ref_type,
-                    ref_id=str(ref_id), expires_at=expires_at, created_at=now,
-                ))
-        StockMovement.objects.bulk_create(movements)
-        return Reservation.objects.bulk_create(reservations)
+    return held
 
 
 def _raise_insufficient(product_id, warehouse_id, quantity):
