@@ -9,3 +9,9 @@ def run_replenishment():
     result = services.run_replenishment()
     return {"low": result["low"], "transfers": len(result["transfers"]),
             "purchase_orders": len(result["purchase_orders"]), "alerts": result["alerts"]}
+
+
+@shared_task
+def release_expired_reservations():
+    """Celery beat: give back stock held past its expiry (unpaid prepaid orders)."""
+    return len(services.release_expired_reservations())

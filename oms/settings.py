@@ -133,6 +133,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inventory.tasks.run_replenishment",
         "schedule": env.int("REPLENISHMENT_INTERVAL_SECONDS", default=30 * 60),
     },
+    "inventory-release-expired-reservations": {
+        "task": "inventory.tasks.release_expired_reservations",
+        "schedule": 5 * 60,
+    },
 }
 
 # --- Auth ------------------------------------------------------------------------------------

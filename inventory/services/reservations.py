@@ -146,3 +146,21 @@ def consume_reservations(*, actor=None, ref_type: str, ref_id, lines=None, reaso
         ledger.save(by_id.values(), movements)
         Reservation.objects.bulk_update(held, ["quantity", "status", "updated_at"])
         return movements
+
+
+def release_expired_reservations(*, now=None):
+    """Release every document's reservations whose hold has expired (e.g. an unpaid prepaid
+    order) and announce each with the `inventory.reservation_expired` event, which the owner
+    of the document (orders) subscribes to. Returns the released (ref_type, ref_id) pairs."""
+    from oms.events import emit
+
+    now = now or timezone.now()
+    refs = list(
+        Reservation.objects.filter(status=Reservation.Status.OPEN, expires_at__lte=now)
+        .order_by("ref_type", "ref_id").values_list("ref_type", "ref_id").distinct()
+    )
+    for ref_type, ref_id in refs:
+        with transaction.atomic():
+            if release_reservations(ref_type=ref_type, ref_id=ref_id, reason=_("Reservation expired")):
+                emit("inventory.reservation_expired", ref_type=ref_type, ref_id=ref_id)
+    return refs

@@ -80,3 +80,29 @@ def test_consume_on_ship_partial_then_rest(two_lines):
 def test_database_refuses_an_oversell_even_if_code_is_wrong(two_lines):
     with pytest.raises(IntegrityError), transaction.atomic():
         Stock.objects.filter(pk=two_lines["sb"].pk).update(reserved=6)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_expired_reservations_are_released_and_announced():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from inventory.tasks import release_expired_reservations
+    from oms import events
+
+    product, wh = ProductFactory(), WarehouseFactory()
+    s = stock_of(product, wh, on_hand=10)
+    past, future = timezone.now() - timedelta(minutes=1), timezone.now() + timedelta(hours=1)
+    reserve_stock(ref_type="order", ref_id="unpaid", lines=[(product.pk, wh.pk, 3)], expires_at=past)
+    reserve_stock(ref_type="order", ref_id="paid", lines=[(product.pk, wh.pk, 2)], expires_at=future)
+    heard = []
+    events.subscribe("inventory.reservation_expired")(heard.append)
+    try:
+        assert release_expired_reservations.delay().get() == 1
+    finally:
+        events._subscribers.pop("inventory.reservation_expired")
+    s.refresh_from_db()
+    assert s.reserved == 2
+    assert heard == [{"ref_type": "order", "ref_id": "unpaid"}]
+    assert stock_drift() == []
