@@ -37,6 +37,36 @@ RETURNING id, stock_id
 """
 
 
+# Several lines: lock their rows in id order first, then one statement updates them all and
+# writes the ledger and reservation rows. Rows come back only where the condition held.
+_LOCK_MANY_SQL = """
+SELECT s.id FROM inventory_stock s
+JOIN unnest(%(products)s::bigint[], %(warehouses)s::bigint[]) AS v(product_id, warehouse_id)
+  ON s.product_id = v.product_id AND s.warehouse_id = v.warehouse_id
+ORDER BY s.id FOR UPDATE OF s
+"""
+_RESERVE_MANY_SQL = """
+WITH wanted AS (
+    SELECT * FROM unnest(%(products)s::bigint[], %(warehouses)s::bigint[], %(quantities)s::int[]) AS v(product_id, warehouse_id, q)
+), held AS (
+    UPDATE inventory_stock s SET reserved = s.reserved + w.q, updated_at = %(now)s
+    FROM wanted w
+    WHERE s.product_id = w.product_id AND s.warehouse_id = w.warehouse_id
+      AND (s.allow_backorder OR s.on_hand - s.reserved >= w.q)
+    RETURNING s.id, s.product_id, s.warehouse_id, s.on_hand, s.reserved, w.q
+), ledger AS (
+    INSERT INTO inventory_stockmovement
+        (stock_id, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reason, ref_type, ref_id,
+         user_id, created_at)
+    SELECT id, 'reservation', 0, q, on_hand, reserved, '', %(ref_type)s, %(ref_id)s, %(user)s, %(now)s FROM held
+)
+INSERT INTO inventory_reservation
+    (stock_id, quantity, original_quantity, ref_type, ref_id, status, expires_at, created_at, updated_at)
+SELECT id, q, q, %(ref_type)s, %(ref_id)s, 'open', %(expires)s, %(now)s, %(now)s FROM held
+RETURNING id, stock_id, quantity
+"""
+
+
 def _normalise(lines):
     """[(product_id, warehouse_id, qty)] -> sorted, merged, validated."""
     merged = {}
@@ -51,25 +81,34 @@ def _normalise(lines):
 
 def reserve_stock(*, actor=None, ref_type: str, ref_id, lines, expires_at=None):
     """Reserve every line or none. `lines` are (product_id, warehouse_id, quantity).
-    Raises InsufficientStock naming the first line that cannot be held."""
+    Raises InsufficientStock naming the first line that cannot be held. The number of SQL
+    statements does not grow with the number of lines."""
     lines = _normalise(lines)
     now = timezone.now()
     params = {"now": now, "ref_type": ref_type, "ref_id": str(ref_id), "expires": expires_at,
               "user": actor.pk if actor is not None and actor.pk else None}
-    held = []
     with transaction.atomic():
         with connection.cursor() as cursor:
-            for (product_id, warehouse_id), quantity in lines:
+            if len(lines) == 1:
+                [((product_id, warehouse_id), quantity)] = lines
                 cursor.execute(_RESERVE_SQL, {**params, "q": quantity, "product": product_id, "warehouse": warehouse_id})
-                row = cursor.fetchone()
-                if row is None:
+                rows = [(*row, quantity) for row in cursor.fetchall()]
+            else:
+                arrays = {"products": [p for (p, _w), _q in lines], "warehouses": [w for (_p, w), _q in lines],
+                          "quantities": [q for _k, q in lines]}
+                cursor.execute(_LOCK_MANY_SQL, arrays)
+                cursor.execute(_RESERVE_MANY_SQL, {**params, **arrays})
+                rows = cursor.fetchall()
+        if len(rows) < len(lines):  # some line could not be held: report it, roll everything back
+            held = set(Stock.objects.filter(pk__in=[row[1] for row in rows]).values_list("product_id", "warehouse_id"))
+            for (product_id, warehouse_id), quantity in lines:
+                if (product_id, warehouse_id) not in held:
                     _raise_insufficient(product_id, warehouse_id, quantity)
-                held.append(Reservation(
-                    pk=row[0], stock_id=row[1], quantity=quantity, original_quantity=quantity, ref_type=ref_type,
-                    ref_id=str(ref_id), status=Reservation.Status.OPEN, expires_at=expires_at, created_at=now,
-                    updated_at=now,
-                ))
-    return held
+    return [
+        Reservation(pk=pk, stock_id=stock_id, quantity=q, original_quantity=q, ref_type=ref_type, ref_id=str(ref_id),
+                    status=Reservation.Status.OPEN, expires_at=expires_at, created_at=now, updated_at=now)
+        for pk, stock_id, q in rows
+    ]
 
 
 def _raise_insufficient(product_id, warehouse_id, quantity):

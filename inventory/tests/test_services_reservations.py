@@ -106,3 +106,21 @@ def test_expired_reservations_are_released_and_announced():
     assert s.reserved == 2
     assert heard == [{"ref_type": "order", "ref_id": "unpaid"}]
     assert stock_drift() == []
+
+
+def test_statements_per_reservation_do_not_grow_with_lines():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    wh = WarehouseFactory()
+    products = ProductFactory.create_batch(30)
+    for p in products:
+        stock_of(p, wh, on_hand=10)
+
+    def count(n, ref):
+        with CaptureQueriesContext(connection) as ctx:
+            reserve_stock(ref_type="order", ref_id=ref, lines=[(p.pk, wh.pk, 1) for p in products[:n]])
+        return len(ctx.captured_queries)
+
+    assert count(3, "three") == count(30, "thirty")
+    assert stock_drift() == []
