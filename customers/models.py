@@ -213,3 +213,85 @@ class DealerAccount(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.company.code}"
+
+
+class CustomerPrice(models.Model):
+    """A price agreed with one customer for one product; beats any price list."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="special_prices", verbose_name=_("company"))
+    product = models.ForeignKey("inventory.Product", on_delete=models.CASCADE, related_name="+", verbose_name=_("product"))
+    min_quantity = models.PositiveIntegerField(_("from quantity"), default=1, validators=[MinValueValidator(1)])
+    unit_price = models.DecimalField(_("unit price"), max_digits=money.MAX_DIGITS, decimal_places=money.DECIMAL_PLACES,
+                                     validators=[MinValueValidator(0)])
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("customer price")
+        verbose_name_plural = _("customer prices")
+        constraints = [
+            models.UniqueConstraint(fields=["company", "product", "min_quantity"], name="customerprice_unique_break"),
+            models.CheckConstraint(condition=models.Q(unit_price__gte=0), name="customerprice_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.company.code} {self.product.sku} ≥{self.min_quantity}: {self.unit_price}"
+
+
+class Promotion(models.Model):
+    """A date-ranged discount: percent or amount off per unit, for a product or a category,
+    optionally limited to a tier and/or region."""
+
+    class Kind(models.TextChoices):
+        PERCENT = "percent", _("Percent off")
+        AMOUNT = "amount", _("Amount off per unit")
+
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PERCENT)
+    value = models.DecimalField(_("value"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)])
+    product = models.ForeignKey("inventory.Product", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                                verbose_name=_("product"))
+    category = models.ForeignKey("inventory.Category", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                                 verbose_name=_("category"))
+    tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices, blank=True)
+    region = models.CharField(_("region"), max_length=20, choices=Region.choices, blank=True)
+    starts_on = models.DateField(_("starts"))
+    ends_on = models.DateField(_("ends"))
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("promotion")
+        verbose_name_plural = _("promotions")
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="promotion_dates_in_order"),
+            models.CheckConstraint(
+                condition=~models.Q(kind="percent") | models.Q(value__lte=100), name="promotion_percent_at_most_100"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class TaxRate(models.Model):
+    """VAT by product tax class, optionally per region (a regional rate beats the national one)."""
+
+    tax_class = models.CharField(_("tax class"), max_length=10, choices=[
+        ("standard", _("Standard rate")), ("reduced", _("Reduced rate")), ("exempt", _("Exempt"))])
+    region = models.CharField(_("region"), max_length=20, choices=Region.choices, blank=True)
+    rate = models.DecimalField(_("rate (%)"), max_digits=5, decimal_places=2, validators=[MinValueValidator(0)])
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tax rate")
+        verbose_name_plural = _("tax rates")
+        constraints = [
+            models.UniqueConstraint(fields=["tax_class", "region"], name="taxrate_unique_class_region"),
+            models.CheckConstraint(condition=models.Q(rate__gte=0) & models.Q(rate__lte=100), name="taxrate_sane"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_tax_class_display()} {self.region or '*'}: {self.rate}%"

@@ -30,40 +30,53 @@ def transit_days(warehouse, region):
 
 
 def available_to_promise(*, product, quantity: int, region: str, today: date | None = None) -> Promise | None:
+    return promise_many(items=[(product, quantity)], region=region, today=today).get(product.pk)
+
+
+def promise_many(*, items, region: str, today: date | None = None) -> dict:
+    """{product_id: Promise} for [(product, quantity)] in a fixed number of queries."""
+    from .models import Supplier
+
     today = today or timezone.localdate()
     warehouses = list(Warehouse.objects.filter(active=True).order_by("priority", "code"))
-    if not warehouses:
-        return None
-    stocks = {s.warehouse_id: s for s in Stock.objects.filter(product=product)}
+    if not warehouses or not items:
+        return {}
+    ids = [p.pk for p, _q in items]
+    stocks = {(s.product_id, s.warehouse_id): s for s in Stock.objects.filter(product_id__in=ids)}
     incoming = {}
     lines = (
         PurchaseOrderLine.objects.filter(
-            product=product,
+            product_id__in=ids,
             order__status__in=[PurchaseOrder.Status.SENT, PurchaseOrder.Status.PARTIALLY_RECEIVED],
             received_quantity__lt=F("quantity"),
         )
-        .select_related("order").order_by("order__expected_date")
+        .select_related("order").order_by("order__expected_date", "pk")
     )
     for ln in lines:
-        incoming.setdefault(ln.order.warehouse_id, []).append((ln.order.expected_date or today, ln.outstanding))
-    lead = product.supplier.lead_time_days if product.supplier_id else DEFAULT_LEAD_DAYS
+        incoming.setdefault((ln.product_id, ln.order.warehouse_id), []).append((ln.order.expected_date or today, ln.outstanding))
+    leads = dict(Supplier.objects.filter(pk__in={p.supplier_id for p, _q in items if p.supplier_id})
+                 .values_list("pk", "lead_time_days"))
 
-    best = None
-    for wh in warehouses:
-        stock = stocks.get(wh.pk)
-        free = (stock.on_hand - stock.reserved) if stock else 0
-        if free >= quantity:
-            ship, source = today, "stock"
-        else:
-            ship, source, running = None, "", free
-            for when, qty in incoming.get(wh.pk, []):
-                running += qty
-                if running >= quantity:
-                    ship, source = max(when, today), "incoming"
-                    break
-            if ship is None:
-                ship, source = today + timedelta(days=lead), "lead_time"
-        promise = Promise(wh, ship, ship + timedelta(days=transit_days(wh, region)), source)
-        if best is None or promise.delivery_date < best.delivery_date:
-            best = promise
-    return best
+    promises = {}
+    for product, quantity in items:
+        lead = leads.get(product.supplier_id, DEFAULT_LEAD_DAYS)
+        best = None
+        for wh in warehouses:
+            stock = stocks.get((product.pk, wh.pk))
+            free = (stock.on_hand - stock.reserved) if stock else 0
+            if free >= quantity:
+                ship, source = today, "stock"
+            else:
+                ship, source, running = None, "", free
+                for when, qty in incoming.get((product.pk, wh.pk), []):
+                    running += qty
+                    if running >= quantity:
+                        ship, source = max(when, today), "incoming"
+                        break
+                if ship is None:
+                    ship, source = today + timedelta(days=lead), "lead_time"
+            promise = Promise(wh, ship, ship + timedelta(days=transit_days(wh, region)), source)
+            if best is None or promise.delivery_date < best.delivery_date:
+                best = promise
+        promises[product.pk] = best
+    return promises

@@ -174,3 +174,55 @@ def stock_of(product, warehouse, on_hand=0, **fields):
             setattr(stock, k, v)
         stock.save(update_fields=list(fields))
     return stock
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "orders.Order"
+
+    number = factory.Sequence(lambda n: f"SO-T{n:06d}")
+    company = factory.SubFactory(CompanyFactory)
+    channel = "console"
+    currency = "CNY"
+    payment_terms = "net30"
+    status = "draft"
+
+
+class ApprovalRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "orders.ApprovalRule"
+
+    name = factory.Sequence(lambda n: f"Rule {n}")
+    condition = "total_above"
+    threshold = Decimal("10000")
+    levels = factory.LazyFunction(lambda: ["sales_manager"])
+
+
+class PromotionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "customers.Promotion"
+
+    name = factory.Sequence(lambda n: f"Promo {n}")
+    kind = "percent"
+    value = Decimal("5")
+    starts_on = factory.LazyFunction(lambda: __import__("datetime").date(2026, 1, 1))
+    ends_on = factory.LazyFunction(lambda: __import__("datetime").date(2026, 12, 31))
+
+
+class TaxRateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "customers.TaxRate"
+        django_get_or_create = ("tax_class", "region")
+
+    tax_class = "standard"
+    region = ""
+    rate = Decimal("13")
+
+
+class CustomerPriceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "customers.CustomerPrice"
+
+    company = factory.SubFactory(CompanyFactory)
+    product = factory.SubFactory(ProductFactory)
+    unit_price = Decimal("9.00")

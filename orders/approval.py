@@ -1,0 +1,53 @@
+"""Which approvals an order needs, from the rules configured in the admin."""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from oms.money import format_money
+
+from .models import ApprovalRule
+from .review import credit_overrun
+
+C = ApprovalRule.Condition
+
+
+def discount_percent(order):
+    gross = order.subtotal + order.discount_total
+    return (order.discount_total / gross * 100) if gross else Decimal(0)
+
+
+def matching_rules(order, lines):
+    """[(rule, reason text)] for every active rule the order meets."""
+    found = []
+    for rule in ApprovalRule.objects.filter(active=True).order_by("condition", "threshold", "pk"):
+        if rule.condition == C.DISCOUNT_ABOVE:
+            pct = discount_percent(order)
+            if pct > rule.threshold:
+                found.append((rule, _("Discount %(pct).1f%% is above %(limit)s%%.") % {"pct": pct, "limit": rule.threshold}))
+        elif rule.condition == C.TOTAL_ABOVE:
+            if order.total > rule.threshold:
+                found.append((rule, _("Total %(total)s is above %(limit)s.")
+                              % {"total": format_money(order.total, order.currency), "limit": format_money(rule.threshold, order.currency)}))
+        elif rule.condition == C.CREDIT_OVERRUN:
+            over = credit_overrun(order)
+            if over > 0:
+                found.append((rule, _("Over the credit limit by %(over)s.") % {"over": format_money(over, order.currency)}))
+        elif rule.condition == C.MANUAL_PRICE:
+            manual = [ln for ln in lines if ln.manual_price]
+            if manual:
+                found.append((rule, _("Manual price on line(s) %(lines)s.") % {"lines": ", ".join(str(ln.line_no) for ln in manual)}))
+    return found
+
+
+def approval_chain(order, lines):
+    """Ordered [(role, [reasons])]: each matching rule's levels in turn, a role only once."""
+    chain = {}
+    for rule, why in matching_rules(order, lines):
+        for role in rule.levels:
+            chain.setdefault(role, []).append(why)
+    return list(chain.items())
+
+
+def has_credit_rule():
+    return ApprovalRule.objects.filter(active=True, condition=C.CREDIT_OVERRUN).exists()

@@ -1,0 +1,68 @@
+"""Automatic review: the checks of SPEC §B. Returns readable reasons; the intake service
+puts an order with reasons on hold, and staff fix and release it."""
+
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from customers.models import Company
+from oms.money import format_money
+
+from .models import Order, Status
+
+# Orders whose value counts against the customer's credit until paid.
+CREDIT_STATUSES = [s for s in Status if s not in (Status.DRAFT, Status.CANCELLED, Status.COMPLETED)]
+
+
+def reason(code, message):
+    return {"code": code, "message": str(message)}
+
+
+def open_receivables(company, exclude_order=None):
+    qs = Order.objects.filter(company=company, status__in=CREDIT_STATUSES, is_paid=False)
+    if exclude_order is not None and exclude_order.pk:
+        qs = qs.exclude(pk=exclude_order.pk)
+    return qs.aggregate(total=Sum("total"))["total"] or 0
+
+
+def credit_overrun(order):
+    """How far open receivables plus this order go past the credit limit (0 if within, or
+    prepaid)."""
+    company = order.company
+    if order.payment_terms == Company.PaymentTerms.PREPAID:
+        return 0
+    exposure = open_receivables(company, exclude_order=order) + order.total
+    return max(0, exposure - company.credit_limit)
+
+
+def review_order(order, lines) -> list[dict]:
+    """Reasons to hold the order (empty when it may go on)."""
+    reasons = []
+    company = order.company
+    if company.status != Company.Status.ACTIVE:
+        reasons.append(reason("customer_on_hold", _("Customer %(code)s is %(status)s.")
+                              % {"code": company.code, "status": company.get_status_display().lower()}))
+    for line in lines:
+        p = line.product
+        if not p.active:
+            reasons.append(reason("inactive_product", _("Line %(no)d: %(sku)s is no longer sold.") % {"no": line.line_no, "sku": p.sku}))
+        if line.quantity % p.pack_size:
+            reasons.append(reason("pack_size", _("Line %(no)d: %(sku)s is sold in packs of %(pack)d; %(qty)d is not a multiple.")
+                                  % {"no": line.line_no, "sku": p.sku, "pack": p.pack_size, "qty": line.quantity}))
+    missing = [label for label, value in (
+        (_("recipient"), order.ship_recipient), (_("phone"), order.ship_phone), (_("address"), order.ship_line1),
+        (_("city"), order.ship_city), (_("province"), order.ship_province), (_("region"), order.ship_region),
+    ) if not value]
+    if missing:
+        reasons.append(reason("address_incomplete", _("The ship-to address lacks: %(fields)s.") % {"fields": ", ".join(map(str, missing))}))
+    if order.payment_terms == Company.PaymentTerms.PREPAID and not order.is_paid:
+        reasons.append(reason("awaiting_payment", _("Prepaid order: waiting for payment.")))
+    return reasons
+
+
+def credit_reason(order):
+    over = credit_overrun(order)
+    if over > 0:
+        return reason("credit_limit", _("Over the credit limit of %(limit)s by %(over)s (open receivables included).")
+                      % {"limit": format_money(order.company.credit_limit, order.currency),
+                         "over": format_money(over, order.currency)})
+    return None

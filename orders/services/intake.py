@@ -1,0 +1,162 @@
+"""One intake service for every channel: console entry, portal checkout, REST API, import."""
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.models import Address
+from inventory.atp import promise_many
+from inventory.models import Product
+from oms.sequences import next_number
+
+from ..errors import OrderInvalid
+from ..models import Channel, Order, OrderEvent, OrderLine, Status, Tag
+from ..pricing import PricingContext
+from .transitions import record_event, transition_order
+from .workflow import submit_order
+
+MAX_LINES = 500
+MAX_QUANTITY = 1_000_000
+
+
+@dataclass
+class LineInput:
+    sku: str
+    quantity: object
+    unit_price: object = None  # a manual price typed by staff
+
+
+def _parse_lines(lines, *, strict):
+    """Resolve SKUs (or barcodes) and validate quantities; one query. Raises OrderInvalid
+    with a message per bad line and writes nothing."""
+    if not lines:
+        raise OrderInvalid(_("Add at least one line."), field="lines")
+    if len(lines) > MAX_LINES:
+        raise OrderInvalid(_("An order has at most %(n)d lines.") % {"n": MAX_LINES}, field="lines")
+    codes = {str(ln.sku).strip().upper() for ln in lines}
+    found = {}
+    for p in Product.objects.select_related("category", "category__parent").filter(sku__in=codes):
+        found[p.sku.upper()] = p
+    missing = codes - set(found)
+    if missing:
+        for p in Product.objects.select_related("category", "category__parent").filter(barcode__in=missing):
+            found[p.barcode] = p
+    errors, parsed = [], []
+    for no, ln in enumerate(lines, start=1):
+        code = str(ln.sku).strip().upper()
+        product = found.get(code)
+        if product is None:
+            errors.append(_("Line %(no)d: unknown SKU “%(sku)s”.") % {"no": no, "sku": ln.sku})
+            continue
+        try:
+            qty = Decimal(str(ln.quantity).strip())
+        except (InvalidOperation, ValueError):
+            qty = None
+        if qty is None or qty != qty.to_integral_value() or qty <= 0:
+            errors.append(_("Line %(no)d: the quantity of %(sku)s must be a whole number above zero.") % {"no": no, "sku": product.sku})
+            continue
+        qty = int(qty)
+        if qty > MAX_QUANTITY:
+            errors.append(_("Line %(no)d: %(qty)d is more than one order may ask for.") % {"no": no, "qty": qty})
+            continue
+        if strict and not product.active:
+            errors.append(_("Line %(no)d: %(sku)s is no longer sold.") % {"no": no, "sku": product.sku})
+            continue
+        if strict and qty % product.pack_size:
+            errors.append(_("Line %(no)d: %(sku)s is sold in packs of %(pack)d; order %(lower)d or %(upper)d.")
+                          % {"no": no, "sku": product.sku, "pack": product.pack_size,
+                             "lower": max(qty // product.pack_size, 1) * product.pack_size,
+                             "upper": (qty // product.pack_size + 1) * product.pack_size})
+            continue
+        manual = None
+        if ln.unit_price not in (None, ""):
+            try:
+                manual = Decimal(str(ln.unit_price))
+            except (InvalidOperation, ValueError):
+                manual = Decimal(-1)
+            if manual < 0:
+                errors.append(_("Line %(no)d: the price must be a positive amount.") % {"no": no})
+                continue
+        parsed.append((product, qty, manual))
+    if errors:
+        raise OrderInvalid(" ".join(map(str, errors)), field="lines", extra={"lines": [str(e) for e in errors]})
+    return parsed
+
+
+def _ship_to(company, address):
+    if address is None:
+        address = Address.objects.filter(company=company, kind=Address.Kind.SHIPPING).order_by("-is_default", "pk").first()
+        if address is None:
+            raise OrderInvalid(_("%(code)s has no shipping address: add one first.") % {"code": company.code}, field="ship_to")
+    elif address.company_id != company.pk:
+        raise OrderInvalid(_("That address belongs to another customer."), field="ship_to")
+    return address
+
+
+def place_order(*, actor, company, lines, channel, ship_to=None, idempotency_key=None, external_ref="",
+                customer_po="", requested_date=None, notes="", tags=(), strict=True, source="", today=None):
+    """Create, price and submit an order (review, approval routing, allocation follow).
+    Returns (order, created). The same idempotency key returns the first order, never a second."""
+    channel = Channel(channel)
+    key = (idempotency_key or "").strip() or None
+    if key:
+        existing = Order.objects.filter(idempotency_key=key).first()
+        if existing is not None:
+            if existing.company_id != company.pk:
+                raise OrderInvalid(_("That idempotency key was used for another customer."), field="idempotency_key")
+            return existing, False
+    tags = sorted({Tag(t) for t in tags})
+    parsed = _parse_lines([ln if isinstance(ln, LineInput) else LineInput(**ln) for ln in lines], strict=strict)
+    address = _ship_to(company, ship_to)
+    today = today or timezone.localdate()
+    pricing = PricingContext(company=company, products=[p for p, _q, _m in parsed], on=today, region=address.region)
+    priced = [pricing.price(p, q, manual_price=m) for p, q, m in parsed]
+    promises = promise_many(items=[(p, q) for p, q, _m in parsed], region=address.region, today=today)
+    promised = max((pr.delivery_date for pr in promises.values() if pr), default=None)
+
+    try:
+        with transaction.atomic():
+            order = Order(
+                number=next_number("order", "SO", 7), company=company, placed_by=actor if actor and actor.pk else None,
+                channel=channel, external_ref=external_ref[:80], idempotency_key=key, currency=company.currency,
+                customer_po=customer_po[:60], requested_date=requested_date, notes=notes, tags=tags,
+                payment_terms=company.payment_terms, ship_to=address, ship_recipient=address.recipient,
+                ship_phone=address.phone, ship_line1=address.line1, ship_line2=address.line2, ship_city=address.city,
+                ship_province=address.province, ship_postal_code=address.postal_code, ship_region=address.region,
+                promised_date=promised,
+            )
+            _set_totals(order, priced)
+            order.save()
+            OrderLine.objects.bulk_create([_line(order, no, pl) for no, pl in enumerate(priced, start=1)])
+            record_event(order, OrderEvent.Kind.CREATED, actor=actor, source=source or channel,
+                         message=_("Order placed through %(channel)s.") % {"channel": channel.label},
+                         data={"lines": len(priced), "total": str(order.total), "promised": str(promised or "")})
+            order._locked = True  # created in this transaction: nobody else can see it yet
+            transition_order(actor=actor, order=order, to=Status.SUBMITTED, source=source or channel)
+            submit_order(actor=actor, order=order, source=source or channel)
+    except IntegrityError:
+        if key:  # a double submit raced us to the unique key: hand back the winner
+            existing = Order.objects.filter(idempotency_key=key).first()
+            if existing is not None:
+                return existing, False
+        raise
+    return order, True
+
+
+def _set_totals(order, priced):
+    order.subtotal = sum((pl.net_amount for pl in priced), Decimal(0))
+    order.discount_total = sum((pl.discount_amount for pl in priced), Decimal(0))
+    order.tax_total = sum((pl.tax_amount for pl in priced), Decimal(0))
+    order.total = order.subtotal + order.tax_total
+
+
+def _line(order, no, pl):
+    return OrderLine(
+        order=order, line_no=no, product=pl.product, quantity=pl.quantity, list_price=pl.list_price,
+        unit_price=pl.unit_price, discount_amount=pl.discount_amount, tax_rate=pl.tax_rate, tax_amount=pl.tax_amount,
+        net_amount=pl.net_amount, total_amount=pl.total_amount, price_explanation=pl.explanation,
+        manual_price=pl.manual_price,
+    )

@@ -1,0 +1,44 @@
+"""The one way an order changes status: lock, check the map, update, write the event."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from oms.events import emit
+
+from ..errors import IllegalTransition
+from ..models import Order, OrderEvent
+from ..state import can_transition
+
+
+def lock_order(order_or_pk) -> Order:
+    """The order row, locked FOR UPDATE for the rest of the transaction."""
+    pk = getattr(order_or_pk, "pk", order_or_pk)
+    order = Order.objects.select_for_update(of=("self",)).select_related("company").get(pk=pk)
+    order._locked = True
+    return order
+
+
+def record_event(order, kind, *, actor=None, message="", data=None, from_status="", to_status="", source=""):
+    return OrderEvent.objects.create(
+        order=order, kind=kind, actor=actor if actor is not None and actor.pk else None, message=str(message)[:2000],
+        data=data or {}, from_status=from_status, to_status=to_status, source=source[:60],
+    )
+
+
+def transition_order(*, actor, order, to, message="", data=None, source="") -> Order:
+    """Move `order` to status `to` if the map allows it, inside the caller's transaction
+    (or a new one). Raises IllegalTransition before writing anything otherwise."""
+    with transaction.atomic():
+        locked = order if getattr(order, "_locked", False) else lock_order(order)
+        current = locked.status
+        if not can_transition(current, to):
+            raise IllegalTransition(locked, to)
+        locked.status = to
+        locked.status_changed_at = timezone.now()
+        locked.save(update_fields=["status", "status_changed_at", "updated_at"])
+        record_event(locked, OrderEvent.Kind.STATUS, actor=actor, message=message, data=data,
+                     from_status=current, to_status=to, source=source)
+        emit("order.status_changed", order_id=locked.pk, number=locked.number, from_status=current, to_status=str(to))
+    if locked is not order:
+        order.status, order.status_changed_at = locked.status, locked.status_changed_at
+    return locked

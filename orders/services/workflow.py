@@ -1,0 +1,294 @@
+"""Review, holds, approval, allocation, cancellation: the order's path to the warehouse."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from inventory.errors import InsufficientStock
+from inventory.models import Stock, Warehouse
+from inventory.services import release_reservations, reserve_stock
+from oms.errors import ValidationFailed
+from oms.models import Notification
+from oms.notifications import notify
+from oms.permissions import StaffRole
+from oms.sequences import next_number
+
+from ..allocation import plan_allocation
+from ..approval import approval_chain, has_credit_rule
+from ..errors import IllegalTransition, NotYourTurn, StaleOrder
+from ..models import Order, OrderApproval, OrderEvent, Shipment, ShipmentLine, Status, Tag
+from ..review import credit_reason, review_order
+from ..state import CANCELLABLE
+from .transitions import lock_order, record_event, transition_order
+
+User = get_user_model()
+RESERVATION_REF = "order"
+
+
+# --- notifications -------------------------------------------------------------------------
+
+def _staff_with_role(role):
+    return list(User.objects.filter(staff_role=role, is_active=True))
+
+
+def _dealer_contacts(order):
+    users = list(User.objects.filter(dealer_account__company=order.company, dealer_account__is_active=True, is_active=True))
+    return users
+
+
+def _link(order):
+    return f"/console/orders/{order.pk}/"
+
+
+def _tell(recipients, order, subject, body="", kind=Notification.Kind.ORDER, link=None):
+    if recipients:
+        notify(recipients=recipients, subject=subject, body=body, kind=kind, link=link or _link(order))
+
+
+# --- submit and review ---------------------------------------------------------------------
+
+def submit_order(*, actor, order, source=""):
+    """Run the automatic review on a submitted order and send it on: hold, approval, or
+    straight to approved and allocation. Call inside a transaction with the order locked."""
+    lines = list(order.lines.select_related("product"))
+    reasons = review_order(order, lines)
+    credit = credit_reason(order)
+    if credit and not has_credit_rule():
+        reasons.append(credit)
+    if reasons:
+        order.hold_reasons = reasons
+        order.save(update_fields=["hold_reasons"])
+        transition_order(actor=actor, order=order, to=Status.ON_HOLD, source=source,
+                         message="; ".join(r["message"] for r in reasons), data={"reasons": reasons})
+        if order.company.sales_rep:
+            _tell([order.company.sales_rep], order, format_lazy(gettext_lazy("Order {number} is on hold"), number=order.number),
+                  "\n".join(r["message"] for r in reasons))
+        return order
+    order.hold_reasons = []
+    chain = approval_chain(order, lines)
+    order.approval_reasons = [{"role": role, "reasons": [str(w) for w in why]} for role, why in chain]
+    order.save(update_fields=["hold_reasons", "approval_reasons"])
+    if chain:
+        round_no = (order.approvals.order_by("-round").values_list("round", flat=True).first() or 0) + 1
+        OrderApproval.objects.bulk_create([
+            OrderApproval(order=order, step=i, role=role, reasons=[str(w) for w in why], round=round_no)
+            for i, (role, why) in enumerate(chain, start=1)
+        ])
+        transition_order(actor=actor, order=order, to=Status.PENDING_APPROVAL, source=source,
+                         message="; ".join(str(w) for _r, why in chain for w in why))
+        _ask_approver(order, chain[0][0])
+        return order
+    transition_order(actor=actor, order=order, to=Status.APPROVED, source=source, message=_("Passed review; no approval needed."))
+    allocate_order(actor=actor, order=order, source=source)
+    return order
+
+
+def _ask_approver(order, role):
+    _tell(_staff_with_role(role), order,
+          format_lazy(gettext_lazy("Approval needed: order {number} ({customer})"), number=order.number, customer=order.company.name),
+          kind=Notification.Kind.APPROVAL)
+
+
+def release_hold(*, actor, order, comment=""):
+    """Staff fixed what held the order: review it again."""
+    with transaction.atomic():
+        order = lock_order(order)
+        transition_order(actor=actor, order=order, to=Status.SUBMITTED, message=comment or _("Released from hold."))
+        return submit_order(actor=actor, order=order)
+
+
+def record_payment_received(*, actor, order):
+    """A prepaid order's payment arrived (called by payments): re-review if it was waiting."""
+    with transaction.atomic():
+        order = lock_order(order)
+        order.is_paid = True
+        order.save(update_fields=["is_paid"])
+        record_event(order, OrderEvent.Kind.NOTE, actor=actor, message=_("Payment received."))
+        if order.status == Status.ON_HOLD and {r["code"] for r in order.hold_reasons} == {"awaiting_payment"}:
+            transition_order(actor=actor, order=order, to=Status.SUBMITTED, message=_("Paid: back to review."))
+            submit_order(actor=actor, order=order)
+        return order
+
+
+# --- approval ------------------------------------------------------------------------------
+
+def current_approval(order):
+    return order.approvals.filter(decision=OrderApproval.Decision.PENDING).order_by("round", "step").first()
+
+
+def _decide(*, actor, order, approval_id, approve, comment):
+    with transaction.atomic():
+        order = lock_order(order)
+        step = current_approval(order) if order.status == Status.PENDING_APPROVAL else None
+        if step is None or (approval_id is not None and step.pk != int(approval_id)):
+            last = order.approvals.exclude(decided_by=None).order_by("-decided_at").select_related("decided_by").first()
+            who = last.decided_by if last else _("someone else")
+            raise StaleOrder(_("Order %(number)s was already decided by %(who)s; nothing was changed.")
+                             % {"number": order.number, "who": who})
+        if actor.staff_role not in (step.role, StaffRole.ADMIN):
+            raise NotYourTurn(_("This step needs a %(role)s.") % {"role": StaffRole(step.role).label})
+        step.decision = OrderApproval.Decision.APPROVED if approve else OrderApproval.Decision.REJECTED
+        step.decided_by, step.comment, step.decided_at = actor, comment, timezone.now()
+        step.save(update_fields=["decision", "decided_by", "comment", "decided_at"])
+        verb = _("approved") if approve else _("rejected")
+        record_event(order, OrderEvent.Kind.APPROVAL, actor=actor, data={"step": step.step, "role": step.role, "decision": step.decision},
+                     message=_("Step %(step)d (%(role)s) %(verb)s. %(comment)s")
+                     % {"step": step.step, "role": StaffRole(step.role).label, "verb": verb, "comment": comment})
+        if not approve:
+            order.approvals.filter(decision=OrderApproval.Decision.PENDING).delete()
+            order.hold_reasons = [{"code": "rejected", "message": _("Rejected by %(who)s: %(comment)s") % {"who": actor, "comment": comment}}]
+            order.save(update_fields=["hold_reasons"])
+            transition_order(actor=actor, order=order, to=Status.ON_HOLD, message=comment or _("Rejected."))
+            recipients = [u for u in (order.company.sales_rep, order.placed_by) if u is not None]
+            _tell(recipients, order, format_lazy(gettext_lazy("Order {number} was rejected"), number=order.number), comment)
+            return order
+        nxt = current_approval(order)
+        if nxt is not None:
+            _ask_approver(order, nxt.role)
+            return order
+        transition_order(actor=actor, order=order, to=Status.APPROVED, message=_("All approvals given."))
+        allocate_order(actor=actor, order=order)
+        return order
+
+
+def approve_order(*, actor, order, approval_id=None, comment=""):
+    return _decide(actor=actor, order=order, approval_id=approval_id, approve=True, comment=comment)
+
+
+def reject_order(*, actor, order, approval_id=None, comment=""):
+    if not (comment or "").strip():
+        raise ValidationFailed(_("Say why the order is rejected."), field="comment", code="comment_required")
+    return _decide(actor=actor, order=order, approval_id=approval_id, approve=False, comment=comment)
+
+
+def approvals_waiting_for(user):
+    """Pending steps whose turn it is, for the user's role (admins see all)."""
+    qs = OrderApproval.objects.filter(decision=OrderApproval.Decision.PENDING, order__status=Status.PENDING_APPROVAL)
+    if user.staff_role != StaffRole.ADMIN:
+        qs = qs.filter(role=user.staff_role)
+    earlier_pending = OrderApproval.objects.filter(
+        order=OuterRef("order"), round=OuterRef("round"), step__lt=OuterRef("step"),
+        decision=OrderApproval.Decision.PENDING)
+    return qs.exclude(Exists(earlier_pending)).select_related("order", "order__company").order_by("order__created_at")
+
+
+# --- allocation ----------------------------------------------------------------------------
+
+def allocate_order(*, actor, order, source="", attempts=3):
+    """Reserve stock and route the order (see orders.allocation). Lines that cannot be
+    served now are backordered and re-tried when stock arrives. Needs the order locked."""
+    lines = list(order.lines.select_related("product").order_by("line_no"))
+    needs = {ln.pk: (ln.product_id, ln.quantity - ln.allocated_quantity) for ln in lines}
+    warehouses = list(Warehouse.objects.filter(active=True).order_by("priority", "code"))
+    ship_complete = order.company.shipping_policy == order.company.ShippingPolicy.SHIP_COMPLETE
+    for attempt in range(attempts):
+        available = {
+            (s.product_id, s.warehouse_id): s.on_hand - s.reserved
+            for s in Stock.objects.filter(product_id__in=[p for p, _q in needs.values()], warehouse__active=True)
+        }
+        plan = plan_allocation(needs=needs, warehouses=warehouses, available=available, region=order.ship_region,
+                               ship_complete=ship_complete)
+        by_line = {ln.pk: ln for ln in lines}
+        reserve_lines = [(by_line[k].product_id, wh.pk, q) for wh, picks in plan.picks.items() for k, q in picks.items()]
+        if not reserve_lines:
+            break
+        try:
+            reserve_stock(actor=actor, ref_type=RESERVATION_REF, ref_id=order.pk, lines=reserve_lines)
+            break
+        except InsufficientStock:
+            if attempt == attempts - 1:  # stock kept moving under us: try again later
+                plan.picks, plan.backorder = {}, {k: q for k, (_p, q) in needs.items() if q}
+                plan.reason = _("Stock changed while allocating; will retry.")
+    # record the plan, create shipments per warehouse
+    for wh, picks in plan.picks.items():
+        shipment = Shipment.objects.filter(order=order, warehouse=wh, status=Shipment.Status.PENDING).first()
+        if shipment is None:
+            shipment = Shipment.objects.create(number=next_number("shipment", "SH", 7), order=order, warehouse=wh)
+        ShipmentLine.objects.bulk_create([ShipmentLine(shipment=shipment, order_line_id=k, quantity=q) for k, q in picks.items()])
+        for k, q in picks.items():
+            by_line[k].allocated_quantity += q
+    if plan.picks:
+        type(lines[0]).objects.bulk_update(lines, ["allocated_quantity"])
+    order.allocation = {
+        "reason": str(plan.reason),
+        "warehouses": {wh.code: {by_line[k].product.sku: q for k, q in picks.items()} for wh, picks in plan.picks.items()},
+        "backordered": {by_line[k].product.sku: q for k, q in plan.backorder.items()},
+        "at": timezone.now().isoformat(),
+    }
+    order.save(update_fields=["allocation"])
+    record_event(order, OrderEvent.Kind.ALLOCATION, actor=actor, message=str(plan.reason), data=order.allocation, source=source)
+    fully = all(ln.allocated_quantity == ln.quantity for ln in lines)
+    if plan.picks or (fully and order.status == Status.BACKORDERED):
+        if order.status in (Status.APPROVED, Status.BACKORDERED):
+            transition_order(actor=actor, order=order, to=Status.ALLOCATED, message=str(plan.reason), source=source)
+        _tell(_dealer_contacts(order), order,
+              format_lazy(gettext_lazy("Order {number} confirmed"), number=order.number),
+              format_lazy(gettext_lazy("Promised delivery: {date}."), date=order.promised_date or "—"),
+              link=f"/portal/orders/{order.pk}/")
+    elif order.status == Status.APPROVED:
+        transition_order(actor=actor, order=order, to=Status.BACKORDERED, message=str(plan.reason), source=source)
+    return order
+
+
+def reallocate_backorders(*, actor=None, limit=200):
+    """Try again for orders still waiting for stock, oldest first (Celery beat)."""
+    ids = list(
+        Order.objects.filter(Q(status=Status.BACKORDERED) | Q(
+            status__in=[Status.ALLOCATED, Status.PARTIALLY_SHIPPED], lines__allocated_quantity__lt=F("lines__quantity")))
+        .order_by("created_at").values_list("pk", flat=True).distinct()[:limit]
+    )
+    done = 0
+    for pk in ids:
+        with transaction.atomic():
+            order = lock_order(pk)
+            if order.status not in (Status.BACKORDERED, Status.ALLOCATED, Status.PARTIALLY_SHIPPED):
+                continue
+            before = sum(order.lines.values_list("allocated_quantity", flat=True))
+            allocate_order(actor=actor, order=order, source="reallocation")
+            if sum(order.lines.values_list("allocated_quantity", flat=True)) > before:
+                done += 1
+    return done
+
+
+# --- cancel, tags, notes -------------------------------------------------------------------
+
+def cancel_order(*, actor, order, reason):
+    if not (reason or "").strip():
+        raise ValidationFailed(_("Give a reason for cancelling."), field="reason", code="reason_required")
+    with transaction.atomic():
+        order = lock_order(order)
+        if order.status not in CANCELLABLE:
+            raise IllegalTransition(order, Status.CANCELLED)
+        released = release_reservations(actor=actor, ref_type=RESERVATION_REF, ref_id=order.pk, reason=reason)
+        order.shipments.filter(status__in=[Shipment.Status.PENDING, Shipment.Status.PICKING]).update(status=Shipment.Status.CANCELLED)
+        order.lines.update(allocated_quantity=0)
+        order.approvals.filter(decision=OrderApproval.Decision.PENDING).delete()
+        transition_order(actor=actor, order=order, to=Status.CANCELLED, message=reason, data={"released_units": released})
+        _tell(_dealer_contacts(order) + ([order.company.sales_rep] if order.company.sales_rep else []), order,
+              format_lazy(gettext_lazy("Order {number} was cancelled"), number=order.number), reason)
+        return order
+
+
+def set_tags(*, actor, order, tags):
+    tags = sorted({Tag(t) for t in tags})
+    with transaction.atomic():
+        order = lock_order(order)
+        if tags != sorted(order.tags):
+            record_event(order, OrderEvent.Kind.EDIT, actor=actor, message=_("Tags: %(tags)s") % {"tags": ", ".join(tags) or "—"},
+                         data={"from": order.tags, "to": tags})
+            order.tags = tags
+            order.save(update_fields=["tags", "updated_at"])
+        return order
+
+
+def add_note(*, actor, order, text):
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed(_("The note is empty."), field="text", code="empty")
+    with transaction.atomic():
+        order = lock_order(order)
+        return record_event(order, OrderEvent.Kind.NOTE, actor=actor, message=text)
