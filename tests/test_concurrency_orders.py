@@ -1,0 +1,81 @@
+"""Races on orders with real threads on PostgreSQL."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+
+import pytest
+from django.db import connections
+
+from oms.errors import DomainError
+from orders.models import Order, OrderEvent, Status
+from orders.services.intake import place_order
+from orders.services.workflow import approve_order, cancel_order
+from tests.factories import ApprovalRuleFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def race(n, fn):
+    barrier, results = threading.Barrier(n), []
+
+    def work(i):
+        try:
+            barrier.wait()
+            results.append(("ok", fn(i)))
+        except DomainError as exc:
+            results.append(("refused", str(exc)))
+        except Exception as exc:  # anything else is a bug a user would see
+            results.append(("error", repr(exc)))
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(n) as pool:
+        list(pool.map(work, range(n)))
+    return results
+
+
+def test_double_submit_makes_one_order(shop):
+    shop["stock_of"](shop["products"]["VALVE"], shop["sh"], on_hand=100)
+    results = race(8, lambda i: place_order(actor=shop["sales"], company=shop["company"], channel="console",
+                                            idempotency_key="form-token-1", lines=[{"sku": "VALVE", "quantity": 1}])[0].pk)
+    assert {r[0] for r in results} == {"ok"}
+    assert len({r[1] for r in results}) == 1
+    assert Order.objects.count() == 1
+
+
+def test_two_approvers_at_once_one_wins(shop):
+    ApprovalRuleFactory(condition="total_above", threshold=Decimal("1"))
+    shop["stock_of"](shop["products"]["VALVE"], shop["sh"], on_hand=100)
+    order, _ = place_order(actor=shop["sales"], company=shop["company"], channel="console", lines=[{"sku": "VALVE", "quantity": 1}])
+    step = order.approvals.get()
+    from tests.factories import StaffFactory
+
+    approvers = [shop["manager"], StaffFactory(staff_role="sales_manager")]
+    results = race(2, lambda i: approve_order(actor=approvers[i], order=order, approval_id=step.pk).status)
+    assert sorted(r[0] for r in results) == ["ok", "refused"]
+    assert "already decided" in next(r[1] for r in results if r[0] == "refused")
+    order.refresh_from_db()
+    assert order.status == Status.ALLOCATED
+    assert order.events.filter(kind=OrderEvent.Kind.APPROVAL).count() == 1
+
+
+def test_cancel_and_approve_at_once_leave_a_consistent_order(shop):
+    ApprovalRuleFactory(condition="total_above", threshold=Decimal("1"))
+    shop["stock_of"](shop["products"]["VALVE"], shop["sh"], on_hand=100)
+    order, _ = place_order(actor=shop["sales"], company=shop["company"], channel="console", lines=[{"sku": "VALVE", "quantity": 3}])
+
+    def act(i):
+        if i == 0:
+            return approve_order(actor=shop["manager"], order=order).status
+        return cancel_order(actor=shop["sales"], order=order, reason="duplicate").status
+
+    results = race(2, act)
+    assert all(r[0] in ("ok", "refused") for r in results), results
+    order.refresh_from_db()
+    from inventory.models import Stock
+    from inventory.selectors import stock_drift
+
+    reserved = Stock.objects.get(product=shop["products"]["VALVE"], warehouse=shop["sh"]).reserved
+    assert (order.status, reserved) in ((Status.CANCELLED, 0), (Status.ALLOCATED, 3))
+    assert stock_drift() == []
