@@ -1,14 +1,13 @@
-import pytest
 from decimal import Decimal
+
+import pytest
 
 from customers.models import Tier
 from oms.regions import Region
 from tests.factories import (
-    AddressFactory, CompanyFactory, PriceListFactory, PriceListItemFactory, ProductFactory, StaffFactory,
-    TaxRateFactory, WarehouseFactory, stock_of,
+    PASSWORD, AddressFactory, CompanyFactory, PriceListFactory, PriceListItemFactory, ProductFactory, StaffFactory,
+    TaxRateFactory, WarehouseFactory, dealer_user, stock_of,
 )
-
-from tests.factories import PASSWORD, StaffFactory, dealer_user
 
 
 @pytest.fixture

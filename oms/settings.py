@@ -134,6 +134,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inventory.tasks.run_replenishment",
         "schedule": env.int("REPLENISHMENT_INTERVAL_SECONDS", default=30 * 60),
     },
+    "orders-reallocate-backorders": {"task": "orders.tasks.reallocate_backorders", "schedule": 10 * 60},
+    "orders-check-sla": {"task": "orders.tasks.check_sla", "schedule": 15 * 60},
     "inventory-release-expired-reservations": {
         "task": "inventory.tasks.release_expired_reservations",
         "schedule": 5 * 60,
