@@ -6,6 +6,7 @@ Idempotent: every row is keyed by its natural key (SKU, code, username) and only
 are created, so running it twice leaves the same counts."""
 
 import random
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
@@ -159,6 +160,8 @@ class Command(BaseCommand):
             }
             created["dealer users"] = self.dealer_users(rng)
             created["stock rows"] = self.stock(rng)
+            created["pricing and approval rules"] = self.rules()
+        created["orders"] = self.orders(rng)
         summary = ", ".join(f"{n} {what}" for what, n in created.items())
         self.stdout.write(self.style.SUCCESS(f"Demo data ready (created now: {summary})."))
         self.stdout.write(f"Demo logins use the password {DEMO_PASSWORD!r}; see README.md.")
@@ -229,6 +232,67 @@ class Command(BaseCommand):
                     "reorder_point": point, "reorder_quantity": point * 2, "safety_stock": point // 4,
                 }))
         return load_opening_stock(actor=None, rows=rows, reason="Opening balance (demo data)")
+
+    def rules(self):
+        """Tax, a promotion, approval rules and SLA targets — once."""
+        from customers.models import Promotion, TaxRate
+        from orders.models import ApprovalRule, SlaTarget
+
+        if ApprovalRule.objects.exists():
+            return 0
+        for tax_class, rate in (("standard", "13"), ("reduced", "9"), ("exempt", "0")):
+            TaxRate.objects.get_or_create(tax_class=tax_class, region="", defaults={"rate": Decimal(rate)})
+        today = date.today()
+        Promotion.objects.create(name="Lighting spring promotion", kind="percent", value=Decimal("5"),
+                                 category=Category.objects.get(slug="lighting"), starts_on=today - timedelta(days=10),
+                                 ends_on=today + timedelta(days=60))
+        ApprovalRule.objects.create(name="Large orders", condition="total_above", threshold=Decimal("20000"),
+                                    levels=[StaffRole.SALES_MANAGER])
+        ApprovalRule.objects.create(name="Very large orders", condition="total_above", threshold=Decimal("100000"),
+                                    levels=[StaffRole.SALES_MANAGER, StaffRole.FINANCE])
+        ApprovalRule.objects.create(name="Deep discounts", condition="discount_above", threshold=Decimal("12"),
+                                    levels=[StaffRole.SALES_MANAGER])
+        ApprovalRule.objects.create(name="Manual prices", condition="manual_price", levels=[StaffRole.SALES_MANAGER])
+        ApprovalRule.objects.create(name="Credit overrun", condition="credit_overrun", levels=[StaffRole.FINANCE])
+        for status, hours, role in (("on_hold", 24, StaffRole.SALES), ("pending_approval", 8, StaffRole.SALES_MANAGER),
+                                    ("allocated", 24, StaffRole.WAREHOUSE), ("picking", 8, StaffRole.WAREHOUSE),
+                                    ("packed", 8, StaffRole.WAREHOUSE), ("backordered", 72, StaffRole.MANAGER)):
+            SlaTarget.objects.get_or_create(status=status, defaults={"hours": hours, "responsible_role": role})
+        return 1
+
+    def orders(self, rng, count=80):
+        """Orders through the intake service, then some of them along the workflow, so every
+        queue and board has something in it."""
+        from orders.models import Order
+        from orders.services.fulfilment import pack_item, ship_shipment, start_picking
+        from orders.services.intake import place_order
+
+        if Order.objects.exists():
+            return 0
+        User = get_user_model()
+        reps = list(User.objects.filter(staff_role=StaffRole.SALES))
+        companies = list(Company.objects.filter(status=Company.Status.ACTIVE).order_by("code"))
+        products = list(Product.objects.filter(active=True).order_by("sku"))
+        made = 0
+        for i in range(count):
+            company = companies[i % len(companies)]
+            lines = []
+            for product in rng.sample(products, rng.randint(1, 4)):
+                lines.append({"sku": product.sku, "quantity": product.pack_size * rng.randint(1, 6)})
+            order, _created = place_order(actor=rng.choice(reps), company=company, lines=lines,
+                                          channel=rng.choice(["console", "console", "portal", "api"]),
+                                          idempotency_key=f"demo-{i}", customer_po=f"PO-{2026000 + i}",
+                                          tags=rng.choice([[], [], ["rush"], ["vip"]]))
+            made += 1
+            if order.status == "allocated" and i % 3 == 0:
+                for shipment in order.shipments.all():
+                    start_picking(actor=None, shipments=[shipment])
+                    if i % 2 == 0:
+                        for line in shipment.lines.select_related("order_line__product"):
+                            pack_item(actor=None, shipment=shipment, code=line.order_line.product.sku, quantity=line.quantity)
+                        ship_shipment(actor=None, shipment=shipment, carrier=rng.choice(["SF Express", "ZTO", "JD Logistics"]),
+                                      tracking_number=f"SF{rng.randrange(10**11, 10**12)}", service="Standard")
+        return made
 
     # --- people -------------------------------------------------------------------------
     def staff(self):
