@@ -7,7 +7,7 @@ from django.db import connection, transaction
 
 
 def next_number(name: str, prefix: str, width: int = 6) -> str:
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         with connection.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO oms_sequence (name, last_value) VALUES (%s, 1) "

@@ -28,17 +28,19 @@ def record_event(order, kind, *, actor=None, message="", data=None, from_status=
 def transition_order(*, actor, order, to, message="", data=None, source="") -> Order:
     """Move `order` to status `to` if the map allows it, inside the caller's transaction
     (or a new one). Raises IllegalTransition before writing anything otherwise."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # part of the caller's transaction: no savepoint needed
         locked = order if getattr(order, "_locked", False) else lock_order(order)
         current = locked.status
-        if not can_transition(current, to):
-            raise IllegalTransition(locked, to)
-        locked.status = to
-        locked.status_changed_at = timezone.now()
-        locked.save(update_fields=["status", "status_changed_at", "updated_at"])
-        record_event(locked, OrderEvent.Kind.STATUS, actor=actor, message=message, data=data,
-                     from_status=current, to_status=to, source=source)
-        emit("order.status_changed", order_id=locked.pk, number=locked.number, from_status=current, to_status=str(to))
+        allowed = can_transition(current, to)
+        if allowed:
+            locked.status = to
+            locked.status_changed_at = timezone.now()
+            locked.save(update_fields=["status", "status_changed_at", "updated_at"])
+            record_event(locked, OrderEvent.Kind.STATUS, actor=actor, message=message, data=data,
+                         from_status=current, to_status=to, source=source)
+            emit("order.status_changed", order_id=locked.pk, number=locked.number, from_status=current, to_status=str(to))
+    if not allowed:  # raised outside the block: nothing was written, the caller's transaction stays usable
+        raise IllegalTransition(locked, to)
     if locked is not order:
         order.status, order.status_changed_at = locked.status, locked.status_changed_at
     return locked
