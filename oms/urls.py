@@ -9,6 +9,9 @@ from customers.views import portal as customer_portal
 from customers.views import console as customer_console
 from inventory.views import console as inventory_console
 from inventory.views import portal as inventory_portal
+from inventory.views import purchasing as inventory_purchasing
+from inventory.views import stock as inventory_stock
+from inventory.views import transfers as inventory_transfers
 from reports.views import console as reports_console
 
 from . import views
@@ -26,6 +29,29 @@ console_patterns = (
         path("catalog/products/", inventory_console.product_list, name="product_list"),
         path("catalog/products/<int:pk>/", inventory_console.product_detail, name="product_detail"),
         path("inventory/warehouses/", inventory_console.warehouse_list, name="warehouse_list"),
+        path("inventory/stock/", inventory_stock.stock_list, name="stock_list"),
+        path("inventory/products/<int:pk>/stock/", inventory_stock.stock_card, name="stock_card"),
+        path("inventory/receive/", inventory_stock.stock_receive, name="stock_receive"),
+        path("inventory/adjust/", inventory_stock.stock_adjust, name="stock_adjust"),
+        path("inventory/count/", inventory_stock.stock_count, name="stock_count"),
+        path("inventory/low-stock/", inventory_stock.low_stock, name="low_stock"),
+        path("inventory/low-stock/replenish/", inventory_stock.low_stock_replenish, name="low_stock_replenish"),
+        path("inventory/transfers/", inventory_transfers.transfer_list, name="transfer_list"),
+        path("inventory/transfers/new/", inventory_transfers.transfer_create, name="transfer_create"),
+        path("inventory/transfers/<int:pk>/", inventory_transfers.transfer_detail, name="transfer_detail"),
+        path("inventory/transfers/<int:pk>/ship/", inventory_transfers.transfer_ship, name="transfer_ship"),
+        path("inventory/transfers/<int:pk>/cancel/", inventory_transfers.transfer_cancel, name="transfer_cancel"),
+        path("inventory/transfers/<int:pk>/receive/", inventory_transfers.transfer_receive, name="transfer_receive"),
+        path("inventory/purchase-orders/", inventory_purchasing.purchase_order_list, name="purchase_order_list"),
+        path("inventory/purchase-orders/new/", inventory_purchasing.purchase_order_create, name="purchase_order_create"),
+        path("inventory/purchase-orders/<int:pk>/", inventory_purchasing.purchase_order_detail,
+             name="purchase_order_detail"),
+        path("inventory/purchase-orders/<int:pk>/send/", inventory_purchasing.purchase_order_send,
+             name="purchase_order_send"),
+        path("inventory/purchase-orders/<int:pk>/cancel/", inventory_purchasing.purchase_order_cancel,
+             name="purchase_order_cancel"),
+        path("inventory/purchase-orders/<int:pk>/receive/", inventory_purchasing.purchase_order_receive,
+             name="purchase_order_receive"),
         path("customers/", customer_console.company_list, name="company_list"),
         path("customers/<int:pk>/", customer_console.company_detail, name="company_detail"),
     ],
