@@ -6,7 +6,11 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from oms.forms import DomainErrorForm
+
 from .models import Category, Product, PurchaseOrder, StockMovement, Supplier, Transfer, Warehouse
+
+__all__ = ["DomainErrorForm"]  # used by the inventory views
 
 MAX_QUANTITY = 1_000_000  # the same bound as inventory.services.ledger.MAX_QUANTITY
 
@@ -21,17 +25,6 @@ class ProductFilterForm(forms.Form):
 
 
 # --- shared pieces -------------------------------------------------------------------------
-
-class DomainErrorForm(forms.Form):
-    """A form that can show a service's DomainError: on the field the error names when the form
-    has it (or an alias of it), else above the form."""
-
-    field_aliases: dict = {}
-
-    def add_domain_error(self, err):
-        field = self.field_aliases.get(err.field, err.field)
-        self.add_error(field if field in self.fields else None, str(err.message))
-
 
 def quantity_field(label=_("Quantity"), *, min_value=1, required=True, **kwargs):
     """Whole units, at least `min_value`, at most what one entry may move: zero, negative,

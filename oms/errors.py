@@ -1,6 +1,6 @@
 """The domain error every service raises for a broken business rule.
 
-Views map it to a message or form error (`oms.middleware`, `oms.views.DomainErrorMixin`);
+Views map it to a form error (`oms.forms.DomainErrorForm`) or, if it escapes, a message (`oms.middleware`);
 the API maps it to a JSON error with 409/422. A user mistake never becomes a bare 500."""
 
 
