@@ -3,7 +3,6 @@ overdue, tags, and a search over order number, customer and SKU."""
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Company
@@ -50,6 +49,6 @@ class OrderQueueFilter(django_filters.FilterSet):
     def only_overdue(self, queryset, name, value):
         if not value:
             return queryset
-        from .services.sla import with_due
+        from .services.sla import overdue_q
 
-        return with_due(queryset).filter(sla_due__lt=timezone.now())
+        return queryset.filter(overdue_q())

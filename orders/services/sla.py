@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import DateTimeField, ExpressionWrapper, F, OuterRef, Subquery
+from django.db.models import DateTimeField, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -26,9 +26,18 @@ def with_due(queryset):
     )
 
 
-def overdue(now=None):
+def overdue_q(now=None):
+    """Overdue = in a status longer than its target: one indexed range per status
+    (order_status_since_idx), never a computed column over the whole table."""
     now = now or timezone.now()
-    return with_due(Order.objects.all()).filter(sla_due__lt=now)
+    condition = Q(pk__in=[])
+    for status, hours in SlaTarget.objects.values_list("status", "hours"):
+        condition |= Q(status=status, status_changed_at__lt=now - timedelta(hours=hours))
+    return condition
+
+
+def overdue(now=None):
+    return with_due(Order.objects.filter(overdue_q(now)))
 
 
 def check_sla(*, now=None):

@@ -1,0 +1,133 @@
+"""Reads for the console's order pages that orders.selectors does not cover: the entry form's
+pickers and SKU preview, the approvals inbox badge, the fulfilment lists and the dashboard's
+counts. Each costs a fixed number of queries whatever the number of rows."""
+
+from django.db.models import Count, F, Prefetch, Q, Sum
+from django.utils import timezone
+
+from customers.models import Address, Company
+from inventory.models import Product, Stock
+
+from .errors import NoPrice
+from .models import Order, Shipment, ShipmentLine, Status
+from .pricing import PricingContext
+from .selectors import shipments_to_work
+from .services.sla import with_due
+from .state import OPEN
+from .services.workflow import approvals_waiting_for
+
+# --- order entry -----------------------------------------------------------------------------
+
+def entry_customers():
+    """Customers staff may key an order for (closed accounts are left out)."""
+    return Company.objects.exclude(status=Company.Status.CLOSED).order_by("name", "code")
+
+
+def shipping_addresses(company):
+    if company is None:
+        return Address.objects.none()
+    return Address.objects.filter(company=company, kind=Address.Kind.SHIPPING).order_by("-is_default", "label", "pk")
+
+
+def find_product(code):
+    """The product a typed SKU (any case) or scanned barcode means, or None."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    return (
+        Product.objects.select_related("category", "category__parent")
+        .filter(Q(sku__iexact=code) | Q(barcode=code)).order_by("pk").first()
+    )
+
+
+def available_units(product):
+    """Units free to promise across active warehouses (on hand − reserved)."""
+    row = Stock.objects.filter(product=product, warehouse__active=True).aggregate(
+        available=Sum(F("on_hand") - F("reserved")))
+    return max(row["available"] or 0, 0)
+
+
+def sku_preview(*, code, company=None, quantity=None, region=None):
+    """What the entry form shows next to a line: the product, this customer's price for the
+    quantity (with the rule that produced it) and the units available now."""
+    product = find_product(code)
+    if product is None:
+        return {"code": code, "product": None}
+    try:
+        qty = int(quantity)
+    except (TypeError, ValueError):
+        qty = 0
+    qty = qty if qty > 0 else product.pack_size
+    result = {"code": code, "product": product, "quantity": qty, "available": available_units(product),
+              "priced": None, "price_error": "", "currency": company.currency if company else ""}
+    if company is not None:
+        try:
+            pricing = PricingContext(company=company, products=[product], on=timezone.localdate(), region=region)
+            result["priced"] = pricing.price(product, qty)
+        except NoPrice as err:
+            result["price_error"] = str(err.message)
+    return result
+
+
+# --- approvals -------------------------------------------------------------------------------
+
+def approvals_waiting_count(user):
+    return approvals_waiting_for(user).count()
+
+
+# --- fulfilment ------------------------------------------------------------------------------
+
+def fulfilment_shipments(*, warehouse=None, status=None):
+    """Shipments still to pick, pack or ship, with their line and unit counts."""
+    return shipments_to_work(warehouse=warehouse, status=status).annotate(
+        line_count=Count("lines"), units=Sum("lines__quantity"), packed_units=Sum("lines__packed_quantity"),
+    )
+
+
+def shipment_for_packing(pk):
+    """The shipment with its order, warehouse and lines (products joined); raises
+    Shipment.DoesNotExist. Adds `units`, `packed_units` and `percent_packed`."""
+    shipment = (
+        Shipment.objects.select_related("order", "order__company", "warehouse")
+        .prefetch_related(Prefetch("lines", queryset=ShipmentLine.objects.select_related("order_line__product")
+                                   .order_by("order_line__line_no", "pk")))
+        .get(pk=pk)
+    )
+    lines = list(shipment.lines.all())
+    shipment.units = sum(ln.quantity for ln in lines)
+    shipment.packed_units = sum(ln.packed_quantity for ln in lines)
+    shipment.percent_packed = round(100 * shipment.packed_units / shipment.units) if shipment.units else 0
+    return shipment
+
+
+MAX_PICK_LIST_SHIPMENTS = 300
+
+
+def shipments_for_pick_list(*, ids=None, order=None, warehouse=None, status=None):
+    """The shipments one pick list covers: a selection (wave or batch), one order, or a zone
+    (a warehouse's shipments still to pick)."""
+    if ids is not None:
+        qs = Shipment.objects.filter(pk__in=ids)
+    elif order is not None:
+        qs = Shipment.objects.filter(order=order).exclude(status__in=["shipped", "delivered", "cancelled"])
+    else:
+        qs = shipments_to_work(warehouse=warehouse, status=status or None)
+        if not status:
+            qs = qs.filter(status__in=[Shipment.Status.PENDING, Shipment.Status.PICKING])
+    return list(qs.select_related("order", "warehouse").order_by("created_at", "pk")[:MAX_PICK_LIST_SHIPMENTS])
+
+
+# --- dashboard -------------------------------------------------------------------------------
+
+def order_status_counts(now=None):
+    """{"by_status": [(status, label, n)...] (every status with orders), "overdue": n, "open": n}
+    in one aggregate query."""
+    now = now or timezone.now()
+    aggregates = {s.value: Count("pk", filter=Q(status=s.value)) for s in Status}
+    aggregates["_overdue"] = Count("pk", filter=Q(sla_due__lt=now))
+    row = with_due(Order.objects.all()).aggregate(**aggregates)
+    return {
+        "by_status": [(s.value, s.label, row[s.value]) for s in Status if row[s.value]],
+        "overdue": row["_overdue"],
+        "open": sum(row[s.value] for s in Status if s in OPEN),
+    }
