@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Address, Company, Contact, DealerAccount, PriceList, PriceListItem
+from .models import Address, Company, Contact, CustomerPrice, DealerAccount, PriceList, PriceListItem, Promotion, TaxRate
 
 
 class ContactInline(admin.TabularInline):
@@ -73,3 +73,29 @@ class PriceListItemAdmin(SimpleHistoryAdmin):
     search_fields = ("product__sku", "product__name", "price_list__code")
     list_select_related = ("price_list", "product")
     autocomplete_fields = ("product", "price_list")
+
+
+@admin.register(CustomerPrice)
+class CustomerPriceAdmin(SimpleHistoryAdmin):
+    list_display = ("company", "product", "min_quantity", "unit_price", "valid_from", "valid_to")
+    search_fields = ("company__code", "company__name", "product__sku", "product__name")
+    list_filter = ("valid_to",)
+    list_select_related = ("company", "product")
+    autocomplete_fields = ("company", "product")
+
+
+@admin.register(Promotion)
+class PromotionAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "kind", "value", "product", "category", "tier", "region", "starts_on", "ends_on", "active")
+    list_filter = ("active", "kind", "tier", "region")
+    search_fields = ("name", "product__sku", "category__name")
+    list_select_related = ("product", "category")
+    autocomplete_fields = ("product", "category")
+    date_hierarchy = "starts_on"
+
+
+@admin.register(TaxRate)
+class TaxRateAdmin(SimpleHistoryAdmin):
+    list_display = ("tax_class", "region", "rate")
+    list_filter = ("tax_class", "region")
+    search_fields = ("tax_class", "region")

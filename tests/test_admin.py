@@ -10,6 +10,8 @@ CHANGELISTS = [
     "inventory_product", "inventory_category", "inventory_warehouse", "customers_company", "customers_contact",
     "customers_address", "customers_dealeraccount", "customers_pricelist", "customers_pricelistitem",
     "oms_user", "oms_notification", "inventory_supplier", "inventory_stock", "inventory_stockmovement",
+    "customers_customerprice", "customers_promotion", "customers_taxrate", "orders_approvalrule", "orders_slatarget",
+    "orders_order",
 ]
 
 
