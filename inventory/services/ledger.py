@@ -50,3 +50,24 @@ def save(stocks, movements, fields=("on_hand", "reserved", "incoming", "in_trans
         Stock.objects.bulk_update(stocks, [*fields, "updated_at"])
     if movements:
         StockMovement.objects.bulk_create(movements)
+
+
+def receipt_quantities(lines, quantities, *, over_message):
+    """{line id: units received now} for document lines with an `outstanding` quantity
+    (purchase-order or transfer lines). `quantities` maps line id -> units; None receives
+    everything outstanding. `over_message` is the text for receiving more than is left."""
+    from oms.errors import ValidationFailed
+
+    receipt = {}
+    for ln in lines:
+        q = ln.outstanding if quantities is None else quantities.get(ln.pk, 0)
+        if q == 0:
+            continue
+        q = check_quantity(q)
+        if q > ln.outstanding:
+            raise ValidationFailed(over_message % {"sku": ln.product.sku, "q": q, "left": ln.outstanding},
+                                   field="quantities", code="over_receipt")
+        receipt[ln.pk] = q
+    if not receipt:
+        raise ValidationFailed(_("Enter the quantity received for at least one line."), field="quantities", code="empty")
+    return receipt

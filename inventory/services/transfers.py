@@ -80,20 +80,7 @@ def receive_transfer(*, actor, transfer, quantities=None):
     with transaction.atomic():
         transfer = _locked(transfer, {S.IN_TRANSIT, S.PARTIALLY_RECEIVED})
         lines = list(transfer.lines.select_related("product").order_by("pk"))
-        receipt = {}
-        for ln in lines:
-            q = ln.outstanding if quantities is None else quantities.get(ln.pk, 0)
-            if q == 0:
-                continue
-            q = ledger.check_quantity(q)
-            if q > ln.outstanding:
-                raise ValidationFailed(
-                    _("%(sku)s: %(q)d received but only %(left)d still on the way.")
-                    % {"sku": ln.product.sku, "q": q, "left": ln.outstanding}, field="quantities", code="over_receipt",
-                )
-            receipt[ln.pk] = q
-        if not receipt:
-            raise ValidationFailed(_("Enter the quantity received for at least one line."), field="quantities", code="empty")
+        receipt = ledger.receipt_quantities(lines, quantities, over_message=_("%(sku)s: %(q)d received but only %(left)d still on the way."))
         stocks = locks.lock_stocks([(ln.product_id, transfer.destination_id) for ln in lines if ln.pk in receipt])
         movements = []
         for ln in lines:
