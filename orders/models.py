@@ -83,7 +83,7 @@ class Order(models.Model):
     hold_reasons = models.JSONField(_("hold reasons"), default=list, blank=True)
     approval_reasons = models.JSONField(_("approval reasons"), default=list, blank=True)
     allocation = models.JSONField(_("allocation plan"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -138,7 +138,6 @@ class OrderLine(models.Model):
             models.CheckConstraint(condition=models.Q(allocated_quantity__lte=models.F("quantity")), name="orderline_not_over_allocated"),
             models.CheckConstraint(condition=models.Q(unit_price__gte=0), name="orderline_price_not_negative"),
         ]
-        indexes = [models.Index(fields=["product"], name="orderline_product_idx")]
 
     @property
     def backordered_quantity(self):
