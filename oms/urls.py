@@ -12,6 +12,11 @@ from inventory.views import portal as inventory_portal
 from inventory.views import purchasing as inventory_purchasing
 from inventory.views import stock as inventory_stock
 from inventory.views import transfers as inventory_transfers
+from orders.views import approvals as order_approvals
+from orders.views import detail as order_detail
+from orders.views import entry as order_entry
+from orders.views import fulfilment as order_fulfilment
+from orders.views import queue as order_queue
 from reports.views import console as reports_console
 
 from . import views
@@ -53,6 +58,28 @@ console_patterns = (
         path("inventory/purchase-orders/<int:pk>/receive/", inventory_purchasing.purchase_order_receive,
              name="purchase_order_receive"),
         path("customers/", customer_console.company_list, name="company_list"),
+        path("orders/", order_queue.order_list, name="order_list"),
+        path("orders/new/", order_entry.order_create, name="order_create"),
+        path("orders/new/addresses/", order_entry.entry_addresses, name="order_entry_addresses"),
+        path("orders/new/line/", order_entry.entry_line, name="order_entry_line"),
+        path("orders/new/preview/", order_entry.entry_preview, name="order_entry_preview"),
+        path("orders/<int:pk>/", order_detail.order_detail, name="order_detail"),
+        path("orders/<int:pk>/release/", order_detail.order_release, name="order_release"),
+        path("orders/<int:pk>/approve/", order_detail.order_approve, name="order_approve"),
+        path("orders/<int:pk>/reject/", order_detail.order_reject, name="order_reject"),
+        path("orders/<int:pk>/cancel/", order_detail.order_cancel, name="order_cancel"),
+        path("orders/<int:pk>/tags/", order_detail.order_tags, name="order_tags"),
+        path("orders/<int:pk>/notes/", order_detail.order_note, name="order_note"),
+        path("approvals/", order_approvals.approval_list, name="approvals"),
+        path("approvals/badge/", order_approvals.approvals_badge, name="approvals_badge"),
+        path("fulfilment/", order_fulfilment.shipment_list, name="fulfilment"),
+        path("fulfilment/start-picking/", order_fulfilment.start_picking, name="fulfilment_start_picking"),
+        path("fulfilment/pick-list/", order_fulfilment.pick_list, name="pick_list"),
+        path("fulfilment/shipments/<int:pk>/", order_fulfilment.shipment_detail, name="shipment_detail"),
+        path("fulfilment/shipments/<int:pk>/scan/", order_fulfilment.shipment_scan, name="shipment_scan"),
+        path("fulfilment/shipments/<int:pk>/ship/", order_fulfilment.shipment_ship, name="shipment_ship"),
+        path("fulfilment/shipments/<int:pk>/packing-slip/", order_fulfilment.packing_slip, name="packing_slip"),
+        path("fulfilment/shipments/<int:pk>/label/", order_fulfilment.shipping_label, name="shipping_label"),
         path("customers/<int:pk>/", customer_console.company_detail, name="company_detail"),
     ],
     "console",

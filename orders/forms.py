@@ -54,9 +54,10 @@ class OrderEntryForm(DomainErrorForm):
         if not self.is_bound and not self.initial.get("idempotency_key"):
             # one token per rendered form: sending the same form twice places one order
             self.initial["idempotency_key"] = uuid.uuid4().hex
-        self.fields["ship_to"].queryset = selectors_console.shipping_addresses(self.chosen_company())
+        self.customer = self._chosen_company()
+        self.fields["ship_to"].queryset = selectors_console.shipping_addresses(self.customer)
 
-    def chosen_company(self):
+    def _chosen_company(self):
         """The customer picked so far (bound data or initial), for the address list."""
         value = self["company"].value()
         if isinstance(value, self.fields["company"].queryset.model):

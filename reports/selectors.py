@@ -7,6 +7,7 @@ from customers import selectors as customer_selectors
 from inventory import selectors as inventory_selectors
 from oms.models import Notification
 from oms.permissions import Perm, perms_of
+from orders import selectors_console as order_selectors
 
 
 def console_dashboard(user):
@@ -16,6 +17,8 @@ def console_dashboard(user):
     }
     if Perm.CATALOG_VIEW in perms or Perm.INVENTORY_VIEW in perms:
         data["catalog"] = inventory_selectors.catalog_counts()
+    if Perm.ORDERS_VIEW in perms:
+        data["orders"] = order_selectors.order_status_counts()
     if Perm.CUSTOMERS_VIEW in perms:
         data["customers"] = customer_selectors.company_counts()
         data["customers_by_region"] = customer_selectors.companies_by_region()

@@ -226,3 +226,37 @@ class CustomerPriceFactory(factory.django.DjangoModelFactory):
     company = factory.SubFactory(CompanyFactory)
     product = factory.SubFactory(ProductFactory)
     unit_price = Decimal("9.00")
+
+
+class OrderLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "orders.OrderLine"
+
+    order = factory.SubFactory(OrderFactory)
+    line_no = factory.Sequence(lambda n: n + 1)
+    product = factory.SubFactory(ProductFactory)
+    quantity = 1
+    list_price = Decimal("10.00")
+    unit_price = Decimal("10.00")
+    net_amount = factory.LazyAttribute(lambda ln: ln.unit_price * ln.quantity)
+    total_amount = factory.LazyAttribute(lambda ln: ln.unit_price * ln.quantity)
+    price_explanation = "Test price"
+
+
+class ShipmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "orders.Shipment"
+
+    number = factory.Sequence(lambda n: f"SH-T{n:06d}")
+    order = factory.SubFactory(OrderFactory)
+    warehouse = factory.SubFactory(WarehouseFactory)
+
+
+class SlaTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "orders.SlaTarget"
+        django_get_or_create = ("status",)
+
+    status = "pending_approval"
+    hours = 24
+    responsible_role = StaffRole.SALES_MANAGER

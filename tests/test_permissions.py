@@ -5,18 +5,29 @@ import pytest
 from django.urls import reverse
 
 from oms.permissions import DEALER_PERMISSIONS, STAFF_PERMISSIONS, DealerRole, Perm, StaffRole, has_perm
-from tests.factories import CompanyFactory, ProductFactory
+from tests.factories import CompanyFactory, OrderFactory, ProductFactory
 
-AREAS = ["dashboard", "products", "product", "warehouses", "customers", "customer", "inbox", "admin"]
+AREAS = [
+    "dashboard", "products", "product", "warehouses", "customers", "customer", "inbox", "admin",
+    "stock", "low_stock", "transfers", "purchase_orders",
+    "orders", "order", "order_new", "approvals", "fulfilment",
+]
+
+INVENTORY_PAGES = {"stock", "low_stock", "transfers", "purchase_orders"}  # INVENTORY_VIEW
 
 # role -> areas it may open (everything else must be refused)
 ALLOWED = {
-    "sales": {"dashboard", "products", "product", "warehouses", "customers", "customer", "inbox"},
-    "sales_manager": {"dashboard", "products", "product", "warehouses", "customers", "customer", "inbox"},
-    "finance": {"dashboard", "customers", "customer", "inbox"},
-    "warehouse": {"dashboard", "products", "product", "warehouses", "inbox"},
-    "manager": {"dashboard", "products", "product", "warehouses", "customers", "customer", "inbox"},
-    "admin": {"dashboard", "products", "product", "warehouses", "customers", "customer", "inbox", "admin"},
+    "sales": {"dashboard", "products", "product", "warehouses", "customers", "customer", "inbox",
+              *INVENTORY_PAGES, "orders", "order", "order_new"},
+    "sales_manager": {"dashboard", "products", "product", "warehouses", "customers", "customer", "inbox",
+                      *INVENTORY_PAGES, "orders", "order", "order_new", "approvals"},
+    "finance": {"dashboard", "customers", "customer", "inbox", "orders", "order", "approvals"},
+    "warehouse": {"dashboard", "products", "product", "warehouses", "inbox",
+                  *INVENTORY_PAGES, "orders", "order", "fulfilment"},
+    "manager": {"dashboard", "products", "product", "warehouses", "customers", "customer", "inbox",
+                *INVENTORY_PAGES, "orders", "order", "order_new", "approvals", "fulfilment"},
+    "admin": {"dashboard", "products", "product", "warehouses", "customers", "customer", "inbox", "admin",
+              *INVENTORY_PAGES, "orders", "order", "order_new", "approvals", "fulfilment"},
 }
 
 
@@ -24,6 +35,7 @@ ALLOWED = {
 def area_urls(db):
     product = ProductFactory()
     company = CompanyFactory()
+    order = OrderFactory(company=company)
     return {
         "dashboard": reverse("console:home"),
         "products": reverse("console:product_list"),
@@ -33,6 +45,15 @@ def area_urls(db):
         "customer": reverse("console:company_detail", args=[company.pk]),
         "inbox": reverse("console:inbox"),
         "admin": reverse("admin:index"),
+        "stock": reverse("console:stock_list"),
+        "low_stock": reverse("console:low_stock"),
+        "transfers": reverse("console:transfer_list"),
+        "purchase_orders": reverse("console:purchase_order_list"),
+        "orders": reverse("console:order_list"),
+        "order": reverse("console:order_detail", args=[order.pk]),
+        "order_new": reverse("console:order_create"),
+        "approvals": reverse("console:approvals"),
+        "fulfilment": reverse("console:fulfilment"),
     }
 
 
@@ -131,3 +152,17 @@ def test_console_navigation_follows_the_role(client, staff_user):
     client.force_login(staff_user("admin"))
     html = client.get(reverse("console:home")).content.decode()
     assert reverse("console:product_list") in html and reverse("admin:index") in html
+
+
+@pytest.mark.parametrize("role,shown", [
+    ("sales", {"console:order_list", "console:order_create"}),
+    ("sales_manager", {"console:order_list", "console:order_create", "console:approvals"}),
+    ("finance", {"console:order_list", "console:approvals"}),
+    ("warehouse", {"console:order_list", "console:fulfilment"}),
+    ("manager", {"console:order_list", "console:order_create", "console:approvals", "console:fulfilment"}),
+])
+def test_orders_navigation_follows_the_role(client, staff_user, role, shown):
+    client.force_login(staff_user(role))
+    nav = client.get(reverse("console:home")).content.decode().split('class="sidebar"')[1].split("</nav>")[0]
+    for name in ("console:order_list", "console:order_create", "console:approvals", "console:fulfilment"):
+        assert (f'href="{reverse(name)}"' in nav) is (name in shown), name

@@ -66,10 +66,10 @@ def _parse_lines(lines, *, strict):
             errors.append(_("Line %(no)d: %(sku)s is no longer sold.") % {"no": no, "sku": product.sku})
             continue
         if strict and qty % product.pack_size:
-            errors.append(_("Line %(no)d: %(sku)s is sold in packs of %(pack)d; order %(lower)d or %(upper)d.")
-                          % {"no": no, "sku": product.sku, "pack": product.pack_size,
-                             "lower": max(qty // product.pack_size, 1) * product.pack_size,
-                             "upper": (qty // product.pack_size + 1) * product.pack_size})
+            lower = qty // product.pack_size * product.pack_size
+            options = f"{lower} / {lower + product.pack_size}" if lower else str(product.pack_size)
+            errors.append(_("Line %(no)d: %(sku)s is sold in packs of %(pack)d; order %(options)s.")
+                          % {"no": no, "sku": product.sku, "pack": product.pack_size, "options": options})
             continue
         manual = None
         if ln.unit_price not in (None, ""):

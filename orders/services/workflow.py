@@ -97,6 +97,8 @@ def release_hold(*, actor, order, comment=""):
     """Staff fixed what held the order: review it again."""
     with transaction.atomic():
         order = lock_order(order)
+        if order.status != Status.ON_HOLD:
+            raise IllegalTransition(order, Status.SUBMITTED)
         transition_order(actor=actor, order=order, to=Status.SUBMITTED, message=comment or _("Released from hold."))
         return submit_order(actor=actor, order=order)
 

@@ -47,7 +47,8 @@ def test_clean_order_is_approved_allocated_from_the_nearest_warehouse(shop):
     ([{"sku": "VALVE", "quantity": 0}], "whole number above zero"),
     ([{"sku": "VALVE", "quantity": "1.5"}], "whole number above zero"),
     ([{"sku": "VALVE", "quantity": -2}], "whole number above zero"),
-    ([{"sku": "PIPE", "quantity": 15}], "packs of 10; order 10 or 20"),
+    ([{"sku": "PIPE", "quantity": 15}], "packs of 10; order 10 / 20"),
+    ([{"sku": "PIPE", "quantity": 4}], "packs of 10; order 10."),
     ([{"sku": "VALVE", "quantity": 5_000_000}], "more than one order"),
     ([], "at least one line"),
 ])
@@ -227,3 +228,15 @@ def test_cancel_releases_stock(shop):
     assert order.status == Status.CANCELLED
     assert Stock.objects.get(product=v, warehouse=shop["sh"]).reserved == 0
     assert stock_drift() == []
+
+
+def test_release_hold_only_for_orders_on_hold(shop):
+    from orders.errors import IllegalTransition
+
+    shop["stock_of"](shop["products"]["VALVE"], shop["sh"], on_hand=50)
+    order = order_for(shop, [{"sku": "VALVE", "quantity": 1}])
+    assert order.status == Status.ALLOCATED
+    with pytest.raises(IllegalTransition):
+        release_hold(actor=shop["sales"], order=order)
+    order.refresh_from_db()
+    assert order.status == Status.ALLOCATED and order.lines.get().allocated_quantity == 1

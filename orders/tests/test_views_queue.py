@@ -1,0 +1,201 @@
+"""The order queue: filters, search, htmx results, keyset pages, a bounded number of queries and
+who may open it."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import (
+    CompanyFactory, OrderFactory, OrderLineFactory, ProductFactory, ShipmentFactory, SlaTargetFactory, WarehouseFactory,
+)
+
+pytestmark = pytest.mark.django_db
+URL = reverse("console:order_list")
+
+
+def numbers(response):
+    return [o.number for o in response.context["page"].items]
+
+
+@pytest.fixture
+def orders(client, staff_user):
+    """Four orders of two customers in different states, channels, tags and warehouses."""
+    client.force_login(staff_user("sales"))
+    acme, bolt = CompanyFactory(code="ACME", name="Acme Plumbing"), CompanyFactory(code="BOLT", name="Bolt Electrical")
+    now = timezone.now()
+    a = OrderFactory(number="SO-0000101", company=acme, status="allocated", channel="console", tags=["rush"],
+                     customer_po="PO-778", created_at=now - timedelta(days=3))
+    b = OrderFactory(number="SO-0000102", company=acme, status="on_hold", channel="portal", created_at=now - timedelta(days=2))
+    c = OrderFactory(number="SO-0000103", company=bolt, status="pending_approval", channel="api", tags=["vip"],
+                     status_changed_at=now - timedelta(hours=30), created_at=now - timedelta(days=1))
+    d = OrderFactory(number="SO-0000104", company=bolt, status="shipped", channel="console", created_at=now)
+    OrderLineFactory(order=a, product=ProductFactory(sku="BLV-015"))
+    OrderLineFactory(order=c, product=ProductFactory(sku="PPR-020"))
+    ShipmentFactory(order=a, warehouse=WarehouseFactory(code="SH01"))
+    ShipmentFactory(order=d, warehouse=WarehouseFactory(code="GZ01"))
+    SlaTargetFactory(status="pending_approval", hours=24)
+    return {"a": a, "b": b, "c": c, "d": d, "acme": acme, "bolt": bolt, "client": client}
+
+
+def test_newest_first_with_every_order(orders):
+    response = orders["client"].get(URL)
+    assert response.status_code == 200
+    assert numbers(response) == ["SO-0000104", "SO-0000103", "SO-0000102", "SO-0000101"]
+    html = response.content.decode()
+    assert "<html" in html and 'id="results"' in html
+
+
+@pytest.mark.parametrize("params,expected", [
+    ({"status": "on_hold"}, ["SO-0000102"]),
+    ({"status": ["on_hold", "allocated"]}, ["SO-0000102", "SO-0000101"]),
+    ({"channel": "console"}, ["SO-0000104", "SO-0000101"]),
+    ({"tag": "vip"}, ["SO-0000103"]),
+    ({"overdue": "true"}, ["SO-0000103"]),
+])
+def test_filters(orders, params, expected):
+    assert numbers(orders["client"].get(URL, params)) == expected
+
+
+def test_filter_by_customer_warehouse_and_dates(orders):
+    c = orders["client"]
+    assert numbers(c.get(URL, {"company": orders["bolt"].pk})) == ["SO-0000104", "SO-0000103"]
+    gz = orders["d"].shipments.get().warehouse
+    assert numbers(c.get(URL, {"warehouse": gz.pk})) == ["SO-0000104"]
+    today = timezone.localdate()
+    since = (today - timedelta(days=1)).isoformat()
+    assert numbers(c.get(URL, {"created_from": since})) == ["SO-0000104", "SO-0000103"]
+    until = (today - timedelta(days=2)).isoformat()
+    assert numbers(c.get(URL, {"created_to": until})) == ["SO-0000102", "SO-0000101"]
+
+
+@pytest.mark.parametrize("q,expected", [
+    ("SO-0000103", ["SO-0000103"]),   # order number
+    ("0000102", ["SO-0000102"]),      # the end of the number, as said on the phone
+    ("BLV-015", ["SO-0000101"]),      # a SKU on a line
+    ("ppr-020", ["SO-0000103"]),      # any case
+    ("Acme", ["SO-0000102", "SO-0000101"]),  # customer name
+    ("BOLT", ["SO-0000104", "SO-0000103"]),  # customer code
+    ("PO-778", ["SO-0000101"]),       # the customer's PO
+])
+def test_search(orders, q, expected):
+    assert numbers(orders["client"].get(URL, {"q": q})) == expected
+
+
+def test_overdue_rows_are_flagged(orders):
+    html = orders["client"].get(URL).content.decode()
+
+    def row(number):  # from the row's data-order attribute to its end
+        return html.split(f'data-order="{number}"')[1].split("</tr>")[0]
+
+    assert 'data-overdue="true"' in row("SO-0000103") and "Overdue" in row("SO-0000103")
+    assert "data-overdue" not in row("SO-0000101") and "Overdue" not in row("SO-0000101")
+
+
+def test_htmx_returns_only_the_results(orders):
+    response = orders["client"].get(URL, {"status": "shipped"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "<html" not in html and 'id="results"' in html
+    assert "SO-0000104" in html and "SO-0000101" not in html
+
+
+def test_keyset_pages_walk_the_queue_newest_first_without_gaps(client, staff_user):
+    client.force_login(staff_user("manager"))
+    OrderFactory.create_batch(45, company=CompanyFactory())
+    seen, params = [], {"size": 10}
+    while True:
+        page = client.get(URL, params).context["page"]
+        seen += [o.pk for o in page.items]
+        if not page.has_next:
+            break
+        params = {"size": 10, "after": page.next_after}
+    assert len(seen) == 45 == len(set(seen))
+    assert seen == sorted(seen, reverse=True)  # newest (highest id) first
+
+
+def queries_for(client, params=None):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(URL, params or {})
+    assert response.status_code == 200
+    return len(ctx.captured_queries), ctx
+
+
+def make_orders(n):
+    company = CompanyFactory()
+    for i in range(n):
+        order = OrderFactory(company=company, tags=["rush"] if i % 2 else [])
+        OrderLineFactory(order=order)
+
+
+def test_constant_number_of_queries_whatever_the_page_size(client, staff_user):
+    client.force_login(staff_user("sales"))
+    SlaTargetFactory(status="draft", hours=1)
+    make_orders(3)
+    few, _ = queries_for(client)
+    few_htmx, _ = queries_for(client, {"q": "SO"})
+    make_orders(57)
+    many, ctx = queries_for(client)
+    many_htmx, _ = queries_for(client, {"q": "SO"})
+    assert few == many and few_htmx == many_htmx, (few, many)
+    assert many <= 12
+    # no count(*) of the whole table: keyset pagination never asks for one
+    assert not any("COUNT(" in q["sql"].upper() and '"orders_order"' in q["sql"] for q in ctx.captured_queries)
+
+
+def test_dealer_is_refused(client, dealer):
+    client.force_login(dealer())
+    assert client.get(URL).status_code == 403
+
+
+def test_warehouse_can_view_the_queue(client, staff_user):
+    client.force_login(staff_user("warehouse"))
+    OrderFactory(number="SO-0000999")
+    response = client.get(URL)
+    assert response.status_code == 200 and "SO-0000999" in response.content.decode()
+    # ... but the warehouse cannot key orders: no "New order" button
+    assert reverse("console:order_create") not in response.content.decode()
+
+
+def test_anonymous_is_sent_to_sign_in(client):
+    response = client.get(URL)
+    assert response.status_code == 302 and "login" in response.url
+
+
+# --- the dashboard's order counts ------------------------------------------------------------
+
+def test_the_dashboard_counts_orders_by_status_and_links_to_the_queue(client, staff_user):
+    company = CompanyFactory()
+    OrderFactory.create_batch(3, company=company, status="on_hold")
+    OrderFactory(company=company, status="allocated")
+    OrderFactory(company=company, status="completed")
+    late = OrderFactory(company=company, status="pending_approval",
+                        status_changed_at=timezone.now() - timedelta(hours=30))
+    SlaTargetFactory(status="pending_approval", hours=8)
+    client.force_login(staff_user("finance"))
+    response = client.get(reverse("console:home"))
+    orders = response.context["orders"]
+    assert orders["by_status"] == [("on_hold", "On hold", 3, 0), ("pending_approval", "Pending approval", 1, 1),
+                                   ("allocated", "Allocated", 1, 0)]  # open statuses only, in workflow order
+    assert orders["open"] == 5 and orders["overdue"] == 1
+    html = response.content.decode()
+    assert f'href="{URL}?status=on_hold"' in html and f'href="{URL}?overdue=true"' in html
+    assert f'href="{URL}?status=pending_approval&amp;overdue=true"' in html
+    assert late.number not in html  # counts only, no order list on the dashboard
+
+
+def test_the_dashboard_counts_orders_in_one_query(client, staff_user):
+    client.force_login(staff_user("warehouse"))
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("console:home")).status_code == 200
+        return [q["sql"] for q in ctx.captured_queries if '"orders_order"' in q["sql"]]
+
+    OrderFactory(status="on_hold")
+    few = count()
+    OrderFactory.create_batch(20, status="allocated")
+    many = count()
+    assert len(few) == len(many) == 1

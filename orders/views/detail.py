@@ -1,0 +1,172 @@
+"""An order's page, and one small POST view per action on it. Each action binds its form,
+calls one workflow service and goes back with the service's message."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from customers.models import Company
+from oms.errors import DomainError
+from oms.permissions import Perm, StaffRole, perms_of, staff_required
+
+from .. import selectors
+from ..forms import CancelForm, CommentForm, DecisionForm, NoteForm, TagsForm
+from ..models import Order, OrderApproval, Shipment, Status, Tag
+from ..services import workflow
+from ..state import CANCELLABLE
+from .common import back_to
+
+
+def current_step(order, approvals):
+    """The approval step whose turn it is (the lowest pending step of the latest round)."""
+    if order.status != Status.PENDING_APPROVAL:
+        return None
+    pending = [a for a in approvals if a.decision == OrderApproval.Decision.PENDING]
+    return min(pending, key=lambda a: (a.round, a.step), default=None)
+
+
+def allowed_actions(user, order, approvals, shipments=()):
+    """What this user's role may do to the order now: the page shows only these."""
+    perms = perms_of(user)
+    manage = Perm.ORDERS_MANAGE in perms
+    step = current_step(order, approvals)
+    may_decide = (step is not None and Perm.ORDERS_APPROVE in perms
+                  and user.staff_role in (step.role, StaffRole.ADMIN))
+    return {
+        "current_step": step,
+        "can_release": manage and order.status == Status.ON_HOLD,
+        "can_decide": may_decide,
+        "can_cancel": manage and order.status in CANCELLABLE,
+        "can_edit_tags": manage,
+        "can_add_note": manage,
+        "can_fulfil": Perm.INVENTORY_MANAGE in perms,
+        "can_pick": Perm.INVENTORY_MANAGE in perms and any(
+            s.status in (Shipment.Status.PENDING, Shipment.Status.PICKING) for s in shipments),
+    }
+
+
+@staff_required(Perm.ORDERS_VIEW)
+def order_detail(request, pk):
+    try:
+        detail = selectors.order_detail(pk)
+    except Order.DoesNotExist:
+        raise Http404
+    order = detail["order"]
+    context = {**detail, **allowed_actions(request.user, order, detail["approvals"], detail["shipments"])}
+    context.update({
+        "tags_form": TagsForm(initial={"tags": order.tags}), "decision_form": DecisionForm(),
+        "cancel_form": CancelForm(), "note_form": NoteForm(), "release_form": CommentForm(),
+        "tag_choices": Tag.choices,
+        "payment_terms": dict(Company.PaymentTerms.choices).get(order.payment_terms, order.payment_terms),
+    })
+    return render(request, "orders/order_detail.html", context)
+
+
+def _order(pk):
+    return get_object_or_404(Order.objects.select_related("company"), pk=pk)
+
+
+def _status_text(order):
+    text = _("%(number)s is now %(status)s.") % {"number": order.number, "status": order.get_status_display().lower()}
+    if order.status == Status.ON_HOLD and order.hold_reasons:
+        text += " " + "; ".join(r["message"] for r in order.hold_reasons)
+    return text
+
+
+def _cleaned(form):
+    form.is_valid()
+    return getattr(form, "cleaned_data", {})
+
+
+@staff_required(Perm.ORDERS_MANAGE)
+@require_POST
+def order_release(request, pk):
+    order = _order(pk)
+    data = _cleaned(CommentForm(request.POST))
+    if order.status != Status.ON_HOLD:
+        # release_hold does not check this itself: on an order that is not held it would
+        # send the order back through review (and allocation) a second time.
+        messages.error(request, _("%(number)s is not on hold: there is nothing to release.") % {"number": order.number})
+        return back_to(request, "console:order_detail", pk)
+    try:
+        order = workflow.release_hold(actor=request.user, order=order, comment=data.get("comment", ""))
+    except DomainError as err:
+        messages.error(request, str(err.message))
+    else:
+        level = messages.WARNING if order.status == Status.ON_HOLD else messages.SUCCESS
+        messages.add_message(request, level, _("Released from hold. %(status)s") % {"status": _status_text(order)})
+    return back_to(request, "console:order_detail", pk)
+
+
+def _decide(request, pk, *, approve):
+    order = _order(pk)
+    data = _cleaned(DecisionForm(request.POST))
+    decide = workflow.approve_order if approve else workflow.reject_order
+    try:
+        order = decide(actor=request.user, order=order, approval_id=data.get("approval_id"),
+                       comment=data.get("comment", ""))
+    except DomainError as err:
+        messages.error(request, str(err.message))
+    else:
+        done = _("Approved.") if approve else _("Rejected.")
+        messages.success(request, f"{done} {_status_text(order)}")
+    return back_to(request, "console:order_detail", pk)
+
+
+@staff_required(Perm.ORDERS_APPROVE)
+@require_POST
+def order_approve(request, pk):
+    return _decide(request, pk, approve=True)
+
+
+@staff_required(Perm.ORDERS_APPROVE)
+@require_POST
+def order_reject(request, pk):
+    return _decide(request, pk, approve=False)
+
+
+@staff_required(Perm.ORDERS_MANAGE)
+@require_POST
+def order_cancel(request, pk):
+    order = _order(pk)
+    data = _cleaned(CancelForm(request.POST))
+    try:
+        order = workflow.cancel_order(actor=request.user, order=order, reason=data.get("reason", ""))
+    except DomainError as err:
+        messages.error(request, str(err.message))
+    else:
+        messages.success(request, _("%(number)s cancelled; its reserved stock was released.") % {"number": order.number})
+    return back_to(request, "console:order_detail", pk)
+
+
+@staff_required(Perm.ORDERS_MANAGE)
+@require_POST
+def order_tags(request, pk):
+    order = _order(pk)
+    form = TagsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose tags from the list."))
+        return back_to(request, "console:order_detail", pk)
+    try:
+        order = workflow.set_tags(actor=request.user, order=order, tags=form.cleaned_data["tags"])
+    except DomainError as err:
+        messages.error(request, str(err.message))
+    else:
+        messages.success(request, _("Tags saved."))
+    return back_to(request, "console:order_detail", pk)
+
+
+@staff_required(Perm.ORDERS_MANAGE)
+@require_POST
+def order_note(request, pk):
+    order = _order(pk)
+    data = _cleaned(NoteForm(request.POST))
+    try:
+        workflow.add_note(actor=request.user, order=order, text=data.get("text", ""))
+    except DomainError as err:
+        messages.error(request, str(err.message))
+    else:
+        messages.success(request, _("Note added to the timeline."))
+    return back_to(request, "console:order_detail", pk)
