@@ -185,6 +185,11 @@ def allocate_order(*, actor, order, source="", attempts=3):
     served now are backordered and re-tried when stock arrives. Needs the order locked."""
     lines = list(order.lines.select_related("product").order_by("line_no"))
     needs = {ln.pk: (ln.product_id, ln.quantity - ln.allocated_quantity) for ln in lines}
+    if not any(q for _p, q in needs.values()):  # already holds all its stock (e.g. released from a manual hold)
+        if order.status in (Status.APPROVED, Status.BACKORDERED):
+            transition_order(actor=actor, order=order, to=Status.ALLOCATED, source=source,
+                             message=_("Stock is still reserved from before."))
+        return order
     warehouses = list(Warehouse.objects.filter(active=True).order_by("priority", "code"))
     ship_complete = order.company.shipping_policy == order.company.ShippingPolicy.SHIP_COMPLETE
     for attempt in range(attempts):
