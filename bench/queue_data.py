@@ -22,6 +22,8 @@ django.setup()
 from django.db import connection  # noqa: E402
 
 TABLES = ("orders_order", "orders_orderline")
+# Like a real business: the newest orders are open, the history is completed or cancelled.
+OPEN_ORDERS = 50_000
 
 ORDERS_SQL = """
 INSERT INTO orders_order (number, company_id, channel, external_ref, idempotency_key, status, status_changed_at, currency,
@@ -32,9 +34,12 @@ SELECT 'Q' || lpad(g::text, 9, '0'),
        c.ids[1 + (g * 7919) %% c.n],
        (ARRAY['console','portal','api','import'])[1 + g %% 4],
        '', NULL,
-       (ARRAY['completed','completed','completed','delivered','shipped','shipped','allocated','picking','packed',
-              'on_hold','pending_approval','backordered','cancelled','partially_shipped'])[1 + (g * 31) %% 14],
-       t0 + (g * interval '6 seconds'), 'CNY', 'PO-' || g, NULL, NULL, '',
+       CASE WHEN g <= %(total)s - %(open)s THEN (CASE WHEN g %% 10 = 0 THEN 'cancelled' ELSE 'completed' END)
+            ELSE (ARRAY['submitted','on_hold','pending_approval','approved','allocated','allocated','allocated',
+                        'backordered','picking','packed','partially_shipped','shipped','shipped','delivered'])[1 + (g * 31) %% 14]
+       END,
+       CASE WHEN g <= %(total)s - %(open)s THEN t0 + (g * interval '6 seconds')
+            ELSE now() - ((%(total)s - g) * interval '20 seconds') END, 'CNY', 'PO-' || g, NULL, NULL, '',
        CASE WHEN g %% 17 = 0 THEN ARRAY['rush'] WHEN g %% 29 = 0 THEN ARRAY['vip'] ELSE '{}'::varchar[] END,
        'net30', g %% 3 = 0, 'Wang Wei', '13800000000', '1 Renmin Rd', '', 'Hangzhou', 'Zhejiang', '', 'east',
        (g %% 5000) + 100, 0, ((g %% 5000) + 100) * 0.13, ((g %% 5000) + 100) * 1.13, '[]', '[]', '{}',
@@ -85,7 +90,8 @@ def load(total):
         cur.execute("SET maintenance_work_mem = '1GB'")
         step = 1_000_000
         for start in range(1, total + 1, step):
-            cur.execute(ORDERS_SQL, {"start": start, "stop": min(start + step - 1, total), "total": total})
+            cur.execute(ORDERS_SQL, {"start": start, "stop": min(start + step - 1, total), "total": total,
+                                     "open": min(OPEN_ORDERS, total)})
             print(f"[queue-data] orders {min(start + step - 1, total):,} ({time.monotonic() - t0:.0f}s)", file=sys.stderr, flush=True)
         cur.execute("SELECT min(id), max(id) FROM orders_order WHERE number LIKE 'Q%%'")
         lo, hi = cur.fetchone()

@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Company
-from inventory.models import Warehouse
+from inventory.models import Product, Warehouse
 
 from .models import Channel, Order, OrderLine, Shipment, Status, Tag
 
@@ -29,14 +29,25 @@ class OrderQueueFilter(django_filters.FilterSet):
         fields = []
 
     def search(self, queryset, name, value):
+        """One box for order numbers, SKUs, customers and references. Each kind is tried in
+        turn and the first that exists decides the filter, so every search is served by an
+        index (a single OR across them would scan millions of orders)."""
         value = value.strip()
         if not value:
             return queryset
-        sku_match = OrderLine.objects.filter(order=OuterRef("pk"), product__sku__iexact=value)
-        return queryset.filter(
-            Q(number__iexact=value) | Q(number__iendswith=value) | Q(external_ref=value) | Q(customer_po=value)
-            | Q(company__code__iexact=value) | Q(company__name__icontains=value) | Exists(sku_match)
-        )
+        numbers = [value.upper()]
+        if value.isdigit():  # the digits of a number, as read out on the phone
+            numbers.append(f"SO-{int(value):07d}")
+        found = list(Order.objects.filter(number__in=numbers).values_list("number", flat=True)[:1])
+        if found:
+            return queryset.filter(number=found[0])
+        product_ids = list(Product.objects.filter(Q(sku__iexact=value) | Q(barcode=value)).values_list("pk", flat=True)[:5])
+        if product_ids:
+            return queryset.filter(Exists(OrderLine.objects.filter(order=OuterRef("pk"), product_id__in=product_ids)))
+        company_ids = list(Company.objects.filter(Q(code__iexact=value) | Q(name__icontains=value)).values_list("pk", flat=True)[:50])
+        if company_ids:
+            return queryset.filter(company_id__in=company_ids)
+        return queryset.filter(Q(external_ref=value) | Q(customer_po=value))
 
     def in_warehouse(self, queryset, name, value):
         if not value:
