@@ -14,9 +14,11 @@ from inventory.views import stock as inventory_stock
 from inventory.views import transfers as inventory_transfers
 from orders.views import approvals as order_approvals
 from orders.views import detail as order_detail
+from orders.views import edit as order_edit
 from orders.views import entry as order_entry
 from orders.views import fulfilment as order_fulfilment
 from orders.views import queue as order_queue
+from orders.views import sla as order_sla
 from reports.views import console as reports_console
 
 from . import views
@@ -63,11 +65,14 @@ console_patterns = (
         path("orders/new/addresses/", order_entry.entry_addresses, name="order_entry_addresses"),
         path("orders/new/line/", order_entry.entry_line, name="order_entry_line"),
         path("orders/new/preview/", order_entry.entry_preview, name="order_entry_preview"),
+        path("orders/sla/", order_sla.sla_board, name="sla_board"),
         path("orders/<int:pk>/", order_detail.order_detail, name="order_detail"),
         path("orders/<int:pk>/release/", order_detail.order_release, name="order_release"),
         path("orders/<int:pk>/approve/", order_detail.order_approve, name="order_approve"),
         path("orders/<int:pk>/reject/", order_detail.order_reject, name="order_reject"),
         path("orders/<int:pk>/cancel/", order_detail.order_cancel, name="order_cancel"),
+        path("orders/<int:pk>/hold/", order_detail.order_hold, name="order_hold"),
+        path("orders/<int:pk>/edit/", order_edit.order_edit, name="order_edit"),
         path("orders/<int:pk>/tags/", order_detail.order_tags, name="order_tags"),
         path("orders/<int:pk>/notes/", order_detail.order_note, name="order_note"),
         path("approvals/", order_approvals.approval_list, name="approvals"),

@@ -115,6 +115,12 @@ def line_formset(data=None, *, initial=None):
     return OrderLineFormSet(data, prefix="lines", initial=initial)
 
 
+class OrderEditForm(DomainErrorForm):
+    """The edit page's own field; its lines are the entry form's line formset."""
+    reason = forms.CharField(label=_("Reason for the change"), max_length=500, required=False,
+                             widget=forms.TextInput(attrs={"placeholder": _("e.g. the customer called to add a line")}))
+
+
 # --- actions on an order -------------------------------------------------------------------
 
 class CommentForm(DomainErrorForm):
@@ -129,6 +135,11 @@ class DecisionForm(CommentForm):
 class CancelForm(DomainErrorForm):
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False,
                              widget=forms.TextInput(attrs={"placeholder": _("Why is it cancelled?")}))
+
+
+class HoldForm(DomainErrorForm):
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False,
+                             widget=forms.TextInput(attrs={"placeholder": _("Why is it held? (required)")}))
 
 
 class TagsForm(DomainErrorForm):

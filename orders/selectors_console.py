@@ -1,18 +1,20 @@
 """Reads for the console's order pages that orders.selectors does not cover: the entry form's
-pickers and SKU preview, the approvals inbox badge, the fulfilment lists and the dashboard's
-counts. Each costs a fixed number of queries whatever the number of rows."""
+pickers and SKU preview, the edit form's rows, the approvals inbox badge, the fulfilment lists,
+the SLA board and the dashboard's counts. Each costs a fixed number of queries whatever the
+number of rows."""
 
-from django.db.models import Count, F, Prefetch, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Sum, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from customers.models import Address, Company
 from inventory.models import Product, Stock
 
 from .errors import NoPrice
-from .models import Order, Shipment, ShipmentLine, Status
+from .models import Order, OrderLine, Shipment, ShipmentLine, SlaTarget, Status
 from .pricing import PricingContext
 from .selectors import shipments_to_work
-from .services.sla import overdue_q
+from .services.sla import overdue_q, with_due
 from .state import OPEN
 from .services.workflow import approvals_waiting_for
 
@@ -67,6 +69,33 @@ def sku_preview(*, code, company=None, quantity=None, region=None):
         except NoPrice as err:
             result["price_error"] = str(err.message)
     return result
+
+
+# --- changes to an order (hold, edit) ----------------------------------------------------------
+
+# Shipments in these statuses have not reached the warehouse floor: an order whose shipments
+# are all in them may still be held or edited (orders.services.changes checks the same).
+NOT_STARTED = (Shipment.Status.PENDING, Shipment.Status.CANCELLED)
+
+
+def picking_started(shipments):
+    """Whether any of the order's shipments (already loaded) is past pending."""
+    return any(s.status not in NOT_STARTED for s in shipments)
+
+
+def order_for_edit(pk):
+    """The order (customer joined) with `picking_started`, and its lines as the edit form's
+    rows: SKU, quantity, and the unit price where it was typed by hand. Two queries; raises
+    Order.DoesNotExist."""
+    started = Shipment.objects.filter(order=OuterRef("pk")).exclude(status__in=NOT_STARTED)
+    order = Order.objects.select_related("company").annotate(picking_started=Exists(started)).get(pk=pk)
+    rows = []
+    for ln in OrderLine.objects.filter(order=order).select_related("product").order_by("line_no"):
+        row = {"sku": ln.product.sku, "quantity": str(ln.quantity)}
+        if ln.manual_price:
+            row["unit_price"] = ln.unit_price
+        rows.append(row)
+    return order, rows
 
 
 # --- approvals -------------------------------------------------------------------------------
@@ -134,3 +163,39 @@ def order_status_counts(now=None):
         "open": sum(n for _s, _l, n, _o in by_status),
         "overdue": sum(late for _s, _l, _n, late in by_status),
     }
+
+
+# --- SLA board -------------------------------------------------------------------------------
+
+SLA_BOARD_CAP = 50  # overdue orders listed per status
+
+
+def sla_board(now=None, cap=SLA_BOARD_CAP):
+    """Per SLA target (in workflow order): its overdue orders, the most recently overdue first
+    and at most `cap` of them, each with `late_by` (a timedelta) and `late_days`, `late_hours`,
+    `late_minutes`; how many are overdue in all; whether the list is `capped`. Four queries
+    whatever the number of orders: the targets, the targets again for overdue_q, the counts per
+    status (grouped) and the listed orders (ranked per status by a window function)."""
+    now = now or timezone.now()
+    order_of = {s.value: i for i, s in enumerate(Status)}
+    targets = sorted(SlaTarget.objects.all(), key=lambda t: order_of.get(t.status, len(order_of)))
+    late = Order.objects.filter(overdue_q(now))
+    counts = dict(late.values_list("status").annotate(n=Count("pk")).order_by())
+    ranked = (
+        with_due(late.select_related("company"))
+        .annotate(rank=Window(RowNumber(), partition_by=F("status"), order_by=[F("sla_due").desc(), F("pk").desc()]))
+        .filter(rank__lte=cap).order_by("status", "rank")
+    )
+    listed = {}
+    for order in ranked:
+        order.late_by = now - order.sla_due
+        minutes = int(order.late_by.total_seconds() // 60)
+        order.late_days, rest = divmod(minutes, 24 * 60)
+        order.late_hours, order.late_minutes = divmod(rest, 60)
+        listed.setdefault(order.status, []).append(order)
+    groups = []
+    for target in targets:
+        orders = listed.get(target.status, [])
+        count = counts.get(target.status, 0)
+        groups.append({"target": target, "orders": orders, "count": count, "capped": count > len(orders)})
+    return {"groups": groups, "overdue": sum(counts.values()), "cap": cap, "now": now}

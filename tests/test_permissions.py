@@ -10,7 +10,7 @@ from tests.factories import CompanyFactory, OrderFactory, ProductFactory
 AREAS = [
     "dashboard", "products", "product", "warehouses", "customers", "customer", "inbox", "admin",
     "stock", "low_stock", "transfers", "purchase_orders",
-    "orders", "order", "order_new", "approvals", "fulfilment",
+    "orders", "order", "order_new", "order_edit", "sla_board", "approvals", "fulfilment",
 ]
 
 INVENTORY_PAGES = {"stock", "low_stock", "transfers", "purchase_orders"}  # INVENTORY_VIEW
@@ -18,16 +18,16 @@ INVENTORY_PAGES = {"stock", "low_stock", "transfers", "purchase_orders"}  # INVE
 # role -> areas it may open (everything else must be refused)
 ALLOWED = {
     "sales": {"dashboard", "products", "product", "warehouses", "customers", "customer", "inbox",
-              *INVENTORY_PAGES, "orders", "order", "order_new"},
+              *INVENTORY_PAGES, "orders", "order", "order_new", "order_edit", "sla_board"},
     "sales_manager": {"dashboard", "products", "product", "warehouses", "customers", "customer", "inbox",
-                      *INVENTORY_PAGES, "orders", "order", "order_new", "approvals"},
-    "finance": {"dashboard", "customers", "customer", "inbox", "orders", "order", "approvals"},
+                      *INVENTORY_PAGES, "orders", "order", "order_new", "order_edit", "sla_board", "approvals"},
+    "finance": {"dashboard", "customers", "customer", "inbox", "orders", "order", "sla_board", "approvals"},
     "warehouse": {"dashboard", "products", "product", "warehouses", "inbox",
-                  *INVENTORY_PAGES, "orders", "order", "fulfilment"},
+                  *INVENTORY_PAGES, "orders", "order", "sla_board", "fulfilment"},
     "manager": {"dashboard", "products", "product", "warehouses", "customers", "customer", "inbox",
-                *INVENTORY_PAGES, "orders", "order", "order_new", "approvals", "fulfilment"},
+                *INVENTORY_PAGES, "orders", "order", "order_new", "order_edit", "sla_board", "approvals", "fulfilment"},
     "admin": {"dashboard", "products", "product", "warehouses", "customers", "customer", "inbox", "admin",
-              *INVENTORY_PAGES, "orders", "order", "order_new", "approvals", "fulfilment"},
+              *INVENTORY_PAGES, "orders", "order", "order_new", "order_edit", "sla_board", "approvals", "fulfilment"},
 }
 
 
@@ -52,6 +52,8 @@ def area_urls(db):
         "orders": reverse("console:order_list"),
         "order": reverse("console:order_detail", args=[order.pk]),
         "order_new": reverse("console:order_create"),
+        "order_edit": reverse("console:order_edit", args=[order.pk]),
+        "sla_board": reverse("console:sla_board"),
         "approvals": reverse("console:approvals"),
         "fulfilment": reverse("console:fulfilment"),
     }
@@ -155,14 +157,16 @@ def test_console_navigation_follows_the_role(client, staff_user):
 
 
 @pytest.mark.parametrize("role,shown", [
-    ("sales", {"console:order_list", "console:order_create"}),
-    ("sales_manager", {"console:order_list", "console:order_create", "console:approvals"}),
-    ("finance", {"console:order_list", "console:approvals"}),
-    ("warehouse", {"console:order_list", "console:fulfilment"}),
-    ("manager", {"console:order_list", "console:order_create", "console:approvals", "console:fulfilment"}),
+    ("sales", {"console:order_list", "console:order_create", "console:sla_board"}),
+    ("sales_manager", {"console:order_list", "console:order_create", "console:sla_board", "console:approvals"}),
+    ("finance", {"console:order_list", "console:sla_board", "console:approvals"}),
+    ("warehouse", {"console:order_list", "console:sla_board", "console:fulfilment"}),
+    ("manager", {"console:order_list", "console:order_create", "console:sla_board", "console:approvals",
+                 "console:fulfilment"}),
 ])
 def test_orders_navigation_follows_the_role(client, staff_user, role, shown):
     client.force_login(staff_user(role))
     nav = client.get(reverse("console:home")).content.decode().split('class="sidebar"')[1].split("</nav>")[0]
-    for name in ("console:order_list", "console:order_create", "console:approvals", "console:fulfilment"):
+    for name in ("console:order_list", "console:order_create", "console:sla_board", "console:approvals",
+                 "console:fulfilment"):
         assert (f'href="{reverse(name)}"' in nav) is (name in shown), name

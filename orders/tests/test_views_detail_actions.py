@@ -1,5 +1,5 @@
-"""An order's page and its actions through the views: approve, reject, cancel, release a hold,
-tags, notes. Each role sees (and may post) only what it may do now."""
+"""An order's page and its actions through the views: approve, reject, cancel, put on hold,
+release a hold, tags, notes. Each role sees (and may post) only what it may do now."""
 
 from decimal import Decimal
 
@@ -8,7 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from inventory.models import Stock
 from orders.models import OrderEvent, Status
+from orders.services.fulfilment import start_picking
 from orders.services.intake import place_order
 from tests.factories import ApprovalRuleFactory, PriceListItemFactory, ProductFactory, StaffFactory
 
@@ -381,3 +383,63 @@ def test_the_inbox_costs_the_same_queries_for_many_approvals(client, stocked):
     for _ in range(6):
         place(stocked)
     assert count() == few
+
+
+# --- put on hold -----------------------------------------------------------------------------
+
+def test_hold_with_a_reason_stops_the_order_and_keeps_its_stock(client, stocked):
+    order = place(stocked)
+    client.force_login(stocked["sales"])
+    html = client.get(url("order_detail", order)).content.decode()
+    assert url("order_hold", order) in html
+
+    response = follow(client, "order_hold", order, {"reason": "Check the delivery address with the customer"})
+    order.refresh_from_db()
+    assert order.status == Status.ON_HOLD
+    assert order.hold_reasons[0]["code"] == "manual"
+    assert any(m.startswith(f"Put on hold. {order.number} is now on hold.")
+               and "Check the delivery address with the customer" in m for m in messages_of(response))
+    html = response.content.decode()
+    assert url("order_hold", order) not in html  # already held: release instead
+    assert url("order_release", order) in html
+    assert "Reserved stock" in html  # the stock stays held for the order
+    assert Stock.objects.get(product=stocked["products"]["VALVE"], warehouse=stocked["sh"]).reserved == 2
+    event = order.events.get(to_status=Status.ON_HOLD)
+    assert event.actor == stocked["sales"] and event.message == "Check the delivery address with the customer"
+
+
+def test_hold_needs_a_reason(client, stocked):
+    order = place(stocked)
+    client.force_login(stocked["sales"])
+    response = follow(client, "order_hold", order, {"reason": "  "})
+    order.refresh_from_db()
+    assert order.status == Status.ALLOCATED
+    assert "Say why the order is held." in messages_of(response)
+
+
+def test_hold_is_refused_once_picking_started(client, stocked):
+    order = place(stocked)
+    start_picking(actor=stocked["warehouse"], shipments=list(order.shipments.all()))
+    client.force_login(stocked["sales"])
+    html = client.get(url("order_detail", order)).content.decode()
+    assert url("order_hold", order) not in html and url("order_edit", order) not in html
+    response = follow(client, "order_hold", order, {"reason": "too late"})
+    order.refresh_from_db()
+    assert order.status == Status.PICKING
+    assert any("it cannot become On hold" in m for m in messages_of(response))
+
+
+def test_finance_sees_no_hold_and_may_not_post_one(client, stocked):
+    order = place(stocked)
+    client.force_login(stocked["finance"])
+    html = client.get(url("order_detail", order)).content.decode()
+    assert url("order_hold", order) not in html and url("order_edit", order) not in html
+    assert client.post(url("order_hold", order), {"reason": "x"}).status_code == 403
+    order.refresh_from_db()
+    assert order.status == Status.ALLOCATED
+
+
+def test_hold_only_by_post(client, stocked):
+    order = place(stocked)
+    client.force_login(stocked["sales"])
+    assert client.get(url("order_hold", order)).status_code == 405

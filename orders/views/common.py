@@ -3,6 +3,9 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from ..models import Status
 
 
 def back_to(request, default_name, *args):
@@ -12,6 +15,24 @@ def back_to(request, default_name, *args):
     if nxt and url_has_allowed_host_and_scheme(nxt, {request.get_host()}, request.is_secure()):
         return redirect(nxt)
     return redirect(default_name, *args)
+
+
+def status_text(order):
+    """"SO-0000012 is now on hold." and, when held, why."""
+    text = _("%(number)s is now %(status)s.") % {"number": order.number, "status": order.get_status_display().lower()}
+    if order.status == Status.ON_HOLD and order.hold_reasons:
+        text += " " + "; ".join(r["message"] for r in order.hold_reasons)
+    return text
+
+
+def line_errors_of(err):
+    """A service's DomainError about an order's lines as the messages the line table shows
+    (one per bad line, "Line 2: ..."), or [] when the error is about something else."""
+    if err.extra.get("lines"):
+        return [str(e) for e in err.extra["lines"]]
+    if err.field == "lines":
+        return [str(err.message)]
+    return []
 
 
 def template_for(request, template, partial="results"):

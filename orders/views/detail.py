@@ -11,12 +11,12 @@ from customers.models import Company
 from oms.errors import DomainError
 from oms.permissions import Perm, StaffRole, perms_of, staff_required
 
-from .. import selectors
-from ..forms import CancelForm, CommentForm, DecisionForm, NoteForm, TagsForm
+from .. import selectors, selectors_console
+from ..forms import CancelForm, CommentForm, DecisionForm, HoldForm, NoteForm, TagsForm
 from ..models import Order, OrderApproval, Shipment, Status, Tag
-from ..services import workflow
-from ..state import CANCELLABLE
-from .common import back_to
+from ..services import changes, workflow
+from ..state import CANCELLABLE, EDITABLE
+from .common import back_to, status_text
 
 
 def current_step(order, approvals):
@@ -32,6 +32,7 @@ def allowed_actions(user, order, approvals, shipments=()):
     perms = perms_of(user)
     manage = Perm.ORDERS_MANAGE in perms
     step = current_step(order, approvals)
+    started = selectors_console.picking_started(shipments)
     may_decide = (step is not None and Perm.ORDERS_APPROVE in perms
                   and user.staff_role in (step.role, StaffRole.ADMIN))
     return {
@@ -39,6 +40,8 @@ def allowed_actions(user, order, approvals, shipments=()):
         "can_release": manage and order.status == Status.ON_HOLD,
         "can_decide": may_decide,
         "can_cancel": manage and order.status in CANCELLABLE,
+        "can_hold": manage and order.status in changes.HOLDABLE and not started,
+        "can_edit": manage and order.status in EDITABLE and not started,
         "can_edit_tags": manage,
         "can_add_note": manage,
         "can_fulfil": Perm.INVENTORY_MANAGE in perms,
@@ -58,6 +61,7 @@ def order_detail(request, pk):
     context.update({
         "tags_form": TagsForm(initial={"tags": order.tags}), "decision_form": DecisionForm(),
         "cancel_form": CancelForm(), "note_form": NoteForm(), "release_form": CommentForm(),
+        "hold_form": HoldForm(auto_id="id_hold_%s"),  # its own ids: the cancel form has a `reason` too
         "tag_choices": Tag.choices,
         "payment_terms": dict(Company.PaymentTerms.choices).get(order.payment_terms, order.payment_terms),
     })
@@ -66,13 +70,6 @@ def order_detail(request, pk):
 
 def _order(pk):
     return get_object_or_404(Order.objects.select_related("company"), pk=pk)
-
-
-def _status_text(order):
-    text = _("%(number)s is now %(status)s.") % {"number": order.number, "status": order.get_status_display().lower()}
-    if order.status == Status.ON_HOLD and order.hold_reasons:
-        text += " " + "; ".join(r["message"] for r in order.hold_reasons)
-    return text
 
 
 def _cleaned(form):
@@ -96,7 +93,7 @@ def order_release(request, pk):
         messages.error(request, str(err.message))
     else:
         level = messages.WARNING if order.status == Status.ON_HOLD else messages.SUCCESS
-        messages.add_message(request, level, _("Released from hold. %(status)s") % {"status": _status_text(order)})
+        messages.add_message(request, level, _("Released from hold. %(status)s") % {"status": status_text(order)})
     return back_to(request, "console:order_detail", pk)
 
 
@@ -111,7 +108,7 @@ def _decide(request, pk, *, approve):
         messages.error(request, str(err.message))
     else:
         done = _("Approved.") if approve else _("Rejected.")
-        messages.success(request, f"{done} {_status_text(order)}")
+        messages.success(request, f"{done} {status_text(order)}")
     return back_to(request, "console:order_detail", pk)
 
 
@@ -138,6 +135,20 @@ def order_cancel(request, pk):
         messages.error(request, str(err.message))
     else:
         messages.success(request, _("%(number)s cancelled; its reserved stock was released.") % {"number": order.number})
+    return back_to(request, "console:order_detail", pk)
+
+
+@staff_required(Perm.ORDERS_MANAGE)
+@require_POST
+def order_hold(request, pk):
+    order = _order(pk)
+    data = _cleaned(HoldForm(request.POST))
+    try:
+        order = changes.hold_order(actor=request.user, order=order, reason=data.get("reason", ""))
+    except DomainError as err:
+        messages.error(request, str(err.message))
+    else:
+        messages.warning(request, _("Put on hold. %(status)s") % {"status": status_text(order)})
     return back_to(request, "console:order_detail", pk)
 
 

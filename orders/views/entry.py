@@ -13,8 +13,10 @@ from .. import selectors_console
 from ..forms import OrderEntryForm, OrderLineForm, line_formset
 from ..models import Channel, Status
 from ..services.intake import MAX_LINES, place_order
+from .common import line_errors_of
 
 TEMPLATE = "orders/order_form.html"
+LINES_TEMPLATE = "orders/_order_lines.html"  # the line rows, shared with the edit page
 
 
 def _initial(request):
@@ -48,11 +50,8 @@ def order_create(request):
                     requested_date=d["requested_date"], notes=d["notes"], tags=d["tags"], source="console",
                 )
             except DomainError as err:
-                if err.extra.get("lines"):
-                    line_errors = err.extra["lines"]  # one message per bad line, "Line 2: ..."
-                elif err.field == "lines":
-                    line_errors = [str(err.message)]
-                else:
+                line_errors = line_errors_of(err)  # one message per bad line, "Line 2: ..."
+                if not line_errors:
                     form.add_domain_error(err)
                 # the service numbers the filled-in lines: show them as rows 1, 2, 3... again
                 lines = line_formset(initial=lines.lines())
@@ -74,16 +73,17 @@ def entry_addresses(request):
 
 @staff_required(Perm.ORDERS_MANAGE)
 def entry_line(request):
-    """htmx: one more line row, and the formset's raised row count (out of band)."""
+    """htmx: one more line row, and the formset's raised row count (out of band). Serves the
+    entry and the edit page alike (both name their rows `lines-N-...`)."""
     try:
         index = int(request.GET.get("lines-TOTAL_FORMS", ""))
     except ValueError:
         index = 0
     index = max(index, 0)
     if index >= MAX_LINES:
-        return render(request, f"{TEMPLATE}#line_limit", {"max_lines": MAX_LINES})
+        return render(request, f"{LINES_TEMPLATE}#line_limit", {"max_lines": MAX_LINES})
     form = OrderLineForm(prefix=f"lines-{index}", empty_permitted=True, use_required_attribute=False)
-    return render(request, f"{TEMPLATE}#new_line", {"f": form, "row": index, "total_forms": index + 1})
+    return render(request, f"{LINES_TEMPLATE}#new_line", {"f": form, "row": index, "total_forms": index + 1})
 
 
 @staff_required(Perm.ORDERS_MANAGE)
