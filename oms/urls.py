@@ -83,6 +83,7 @@ console_patterns = (
         path("fulfilment/shipments/<int:pk>/", order_fulfilment.shipment_detail, name="shipment_detail"),
         path("fulfilment/shipments/<int:pk>/scan/", order_fulfilment.shipment_scan, name="shipment_scan"),
         path("fulfilment/shipments/<int:pk>/ship/", order_fulfilment.shipment_ship, name="shipment_ship"),
+        path("fulfilment/shipments/<int:pk>/deliver/", order_fulfilment.shipment_deliver, name="shipment_deliver"),
         path("fulfilment/shipments/<int:pk>/packing-slip/", order_fulfilment.packing_slip, name="packing_slip"),
         path("fulfilment/shipments/<int:pk>/label/", order_fulfilment.shipping_label, name="shipping_label"),
         path("customers/<int:pk>/", customer_console.company_detail, name="company_detail"),

@@ -151,3 +151,10 @@ def record_delivery(*, actor, shipment, received_by="", at=None):
         if order.status == Status.SHIPPED and all(s.status == SS.DELIVERED for s in active):
             transition_order(actor=actor, order=order, to=Status.DELIVERED)
         return shipment
+
+
+def complete_order(*, actor, order, comment=""):
+    """Close a delivered order (nothing left to ship, the customer has the goods)."""
+    with transaction.atomic():
+        order = lock_order(order)
+        return transition_order(actor=actor, order=order, to=Status.COMPLETED, message=comment or _("Order completed."))

@@ -83,3 +83,32 @@ def test_cannot_ship_before_packing(shop):
 
     with pytest.raises(DomainError, match="cannot be done now"):
         ship_shipment(actor=None, shipment=order.shipments.get(), carrier="SF", tracking_number="1")
+
+
+def test_delivery_through_the_console_and_completion(shop, client):
+    from django.urls import reverse
+
+    from orders.errors import IllegalTransition
+    from orders.services.fulfilment import complete_order
+
+    shop["stock_of"](shop["products"]["VALVE"], shop["sh"], on_hand=10)
+    order = allocated(shop, [{"sku": "VALVE", "quantity": 1}])
+    shipment = order.shipments.get()
+    with pytest.raises(IllegalTransition):
+        complete_order(actor=None, order=order)
+    start_picking(actor=None, shipments=[shipment])
+    pack_item(actor=None, shipment=shipment, code="VALVE")
+    ship_shipment(actor=None, shipment=shipment, carrier="SF", tracking_number="SF1")
+    client.force_login(shop["warehouse"])
+    url = reverse("console:shipment_deliver", args=[shipment.pk])
+    client.post(url, {"received_by": ""})
+    shipment.refresh_from_db()
+    assert shipment.status == "shipped"  # refused: nobody named
+    response = client.post(url, {"received_by": "Li Na"}, follow=True)
+    assert "delivered" in response.content.decode()
+    shipment.refresh_from_db()
+    order.refresh_from_db()
+    assert (shipment.status, shipment.received_by, order.status) == ("delivered", "Li Na", Status.DELIVERED)
+    complete_order(actor=shop["manager"], order=order)
+    order.refresh_from_db()
+    assert order.status == Status.COMPLETED

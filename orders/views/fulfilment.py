@@ -162,6 +162,24 @@ def shipment_ship(request, pk):
 
 
 @staff_required(Perm.INVENTORY_MANAGE)
+@require_POST
+def shipment_deliver(request, pk):
+    """Proof of delivery from the carrier (the dealer's own sign-off comes through the portal)."""
+    shipment = _load(pk)
+    received_by = (request.POST.get("received_by") or "").strip()
+    if not received_by:
+        messages.error(request, _("Enter who received the goods."))
+        return redirect("console:shipment_detail", pk)
+    try:
+        fulfilment.record_delivery(actor=request.user, shipment=shipment, received_by=received_by)
+    except DomainError as err:
+        messages.error(request, str(err.message))
+    else:
+        messages.success(request, _("%(number)s delivered.") % {"number": shipment.number})
+    return redirect("console:shipment_detail", pk)
+
+
+@staff_required(Perm.INVENTORY_MANAGE)
 def packing_slip(request, pk):
     shipment = _load(pk)
     return pdf_response(documents.packing_slip(shipment), f"packing-slip-{shipment.number}.pdf")
