@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from oms.actions import back_to, run_action
 from oms.errors import DomainError
 from oms.pagination import keyset_page
 from oms.permissions import Perm, staff_required
@@ -14,7 +15,6 @@ from oms.permissions import Perm, staff_required
 from .. import selectors_console, services
 from ..forms import PurchaseOrderFilterForm, PurchaseOrderForm, PurchaseOrderLineFormSet, ReceiveLinesForm
 from ..models import PurchaseOrder
-from .transfers import back_to
 
 RECEIVABLE = (PurchaseOrder.Status.SENT, PurchaseOrder.Status.PARTIALLY_RECEIVED)
 
@@ -82,14 +82,9 @@ def purchase_order_detail(request, pk):
 @require_POST
 def purchase_order_send(request, pk):
     order = _load(pk)
-    try:
-        services.send_purchase_order(actor=request.user, order=order)
-    except DomainError as err:
-        messages.error(request, str(err.message))
-    else:
-        messages.success(request, _("Purchase order %(number)s sent to %(supplier)s: its quantities now show as "
-                                    "incoming at %(warehouse)s.")
-                         % {"number": order.number, "supplier": order.supplier.name, "warehouse": order.warehouse.code})
+    run_action(request, lambda: services.send_purchase_order(actor=request.user, order=order),
+               _("Purchase order %(number)s sent to %(supplier)s: its quantities now show as incoming at %(warehouse)s.")
+               % {"number": order.number, "supplier": order.supplier.name, "warehouse": order.warehouse.code})
     return back_to(request, "console:purchase_order_detail", order.pk)
 
 
@@ -97,12 +92,8 @@ def purchase_order_send(request, pk):
 @require_POST
 def purchase_order_cancel(request, pk):
     order = _load(pk)
-    try:
-        services.cancel_purchase_order(actor=request.user, order=order)
-    except DomainError as err:
-        messages.error(request, str(err.message))
-    else:
-        messages.success(request, _("Purchase order %(number)s cancelled.") % {"number": order.number})
+    run_action(request, lambda: services.cancel_purchase_order(actor=request.user, order=order),
+               _("Purchase order %(number)s cancelled.") % {"number": order.number})
     return back_to(request, "console:purchase_order_detail", order.pk)
 
 

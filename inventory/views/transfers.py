@@ -4,10 +4,10 @@ receive. Each action view binds its input, calls one service and maps its Domain
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from oms.actions import back_to, run_action
 from oms.errors import DomainError
 from oms.pagination import keyset_page
 from oms.permissions import Perm, staff_required
@@ -22,14 +22,6 @@ def _load(pk):
         return selectors_console.transfer_detail(pk)
     except Transfer.DoesNotExist:
         raise Http404
-
-
-def back_to(request, default_name, *args):
-    """Where an action returns to: a same-site `next` (the low-stock board) or the default page."""
-    nxt = request.POST.get("next") or request.GET.get("next") or ""
-    if nxt and url_has_allowed_host_and_scheme(nxt, {request.get_host()}, request.is_secure()):
-        return redirect(nxt)
-    return redirect(default_name, *args)
 
 
 @staff_required(Perm.INVENTORY_VIEW)
@@ -85,14 +77,9 @@ def transfer_detail(request, pk):
 @require_POST
 def transfer_ship(request, pk):
     transfer = _load(pk)
-    try:
-        services.ship_transfer(actor=request.user, transfer=transfer)
-    except DomainError as err:
-        messages.error(request, str(err.message))
-    else:
-        messages.success(request, _("Transfer %(number)s shipped: %(source)s's stock is on its way to %(destination)s.")
-                         % {"number": transfer.number, "source": transfer.source.code,
-                            "destination": transfer.destination.code})
+    run_action(request, lambda: services.ship_transfer(actor=request.user, transfer=transfer),
+               _("Transfer %(number)s shipped: %(source)s's stock is on its way to %(destination)s.")
+               % {"number": transfer.number, "source": transfer.source.code, "destination": transfer.destination.code})
     return back_to(request, "console:transfer_detail", transfer.pk)
 
 
@@ -100,12 +87,8 @@ def transfer_ship(request, pk):
 @require_POST
 def transfer_cancel(request, pk):
     transfer = _load(pk)
-    try:
-        services.cancel_transfer(actor=request.user, transfer=transfer)
-    except DomainError as err:
-        messages.error(request, str(err.message))
-    else:
-        messages.success(request, _("Transfer %(number)s cancelled.") % {"number": transfer.number})
+    run_action(request, lambda: services.cancel_transfer(actor=request.user, transfer=transfer),
+               _("Transfer %(number)s cancelled.") % {"number": transfer.number})
     return back_to(request, "console:transfer_detail", transfer.pk)
 
 

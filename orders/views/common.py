@@ -1,20 +1,9 @@
 """Small helpers the order views share."""
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from ..models import Status
-
-
-def back_to(request, default_name, *args):
-    """Where an action returns to: a same-site `next` (the approvals inbox, the fulfilment list
-    with its filters) or the default page."""
-    nxt = request.POST.get("next") or request.GET.get("next") or ""
-    if nxt and url_has_allowed_host_and_scheme(nxt, {request.get_host()}, request.is_secure()):
-        return redirect(nxt)
-    return redirect(default_name, *args)
 
 
 def status_text(order):

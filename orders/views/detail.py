@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from customers.models import Company
-from oms.errors import DomainError
+from oms.actions import back_to, run_action
 from oms.permissions import Perm, StaffRole, perms_of, staff_required
 
 from .. import selectors, selectors_console
@@ -16,7 +16,7 @@ from ..forms import CancelForm, CommentForm, DecisionForm, HoldForm, NoteForm, T
 from ..models import Order, OrderApproval, Shipment, Status, Tag
 from ..services import changes, workflow
 from ..state import CANCELLABLE, EDITABLE
-from .common import back_to, status_text
+from .common import status_text
 
 
 def current_step(order, approvals):
@@ -87,13 +87,9 @@ def order_release(request, pk):
         # send the order back through review (and allocation) a second time.
         messages.error(request, _("%(number)s is not on hold: there is nothing to release.") % {"number": order.number})
         return back_to(request, "console:order_detail", pk)
-    try:
-        order = workflow.release_hold(actor=request.user, order=order, comment=data.get("comment", ""))
-    except DomainError as err:
-        messages.error(request, str(err.message))
-    else:
-        level = messages.WARNING if order.status == Status.ON_HOLD else messages.SUCCESS
-        messages.add_message(request, level, _("Released from hold. %(status)s") % {"status": status_text(order)})
+    run_action(request, lambda: workflow.release_hold(actor=request.user, order=order, comment=data.get("comment", "")),
+               lambda o: _("Released from hold. %(status)s") % {"status": status_text(o)},
+               level=lambda o: messages.WARNING if o.status == Status.ON_HOLD else messages.SUCCESS)
     return back_to(request, "console:order_detail", pk)
 
 
@@ -101,14 +97,10 @@ def _decide(request, pk, *, approve):
     order = _order(pk)
     data = _cleaned(DecisionForm(request.POST))
     decide = workflow.approve_order if approve else workflow.reject_order
-    try:
-        order = decide(actor=request.user, order=order, approval_id=data.get("approval_id"),
-                       comment=data.get("comment", ""))
-    except DomainError as err:
-        messages.error(request, str(err.message))
-    else:
-        done = _("Approved.") if approve else _("Rejected.")
-        messages.success(request, f"{done} {status_text(order)}")
+    done = _("Approved.") if approve else _("Rejected.")
+    run_action(request, lambda: decide(actor=request.user, order=order, approval_id=data.get("approval_id"),
+                                       comment=data.get("comment", "")),
+               lambda o: f"{done} {status_text(o)}")
     return back_to(request, "console:order_detail", pk)
 
 
@@ -129,12 +121,8 @@ def order_reject(request, pk):
 def order_cancel(request, pk):
     order = _order(pk)
     data = _cleaned(CancelForm(request.POST))
-    try:
-        order = workflow.cancel_order(actor=request.user, order=order, reason=data.get("reason", ""))
-    except DomainError as err:
-        messages.error(request, str(err.message))
-    else:
-        messages.success(request, _("%(number)s cancelled; its reserved stock was released.") % {"number": order.number})
+    run_action(request, lambda: workflow.cancel_order(actor=request.user, order=order, reason=data.get("reason", "")),
+               _("%(number)s cancelled; its reserved stock was released.") % {"number": order.number})
     return back_to(request, "console:order_detail", pk)
 
 
@@ -143,12 +131,8 @@ def order_cancel(request, pk):
 def order_hold(request, pk):
     order = _order(pk)
     data = _cleaned(HoldForm(request.POST))
-    try:
-        order = changes.hold_order(actor=request.user, order=order, reason=data.get("reason", ""))
-    except DomainError as err:
-        messages.error(request, str(err.message))
-    else:
-        messages.warning(request, _("Put on hold. %(status)s") % {"status": status_text(order)})
+    run_action(request, lambda: changes.hold_order(actor=request.user, order=order, reason=data.get("reason", "")),
+               lambda o: _("Put on hold. %(status)s") % {"status": status_text(o)}, level=messages.WARNING)
     return back_to(request, "console:order_detail", pk)
 
 
@@ -160,12 +144,8 @@ def order_tags(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choose tags from the list."))
         return back_to(request, "console:order_detail", pk)
-    try:
-        order = workflow.set_tags(actor=request.user, order=order, tags=form.cleaned_data["tags"])
-    except DomainError as err:
-        messages.error(request, str(err.message))
-    else:
-        messages.success(request, _("Tags saved."))
+    run_action(request, lambda: workflow.set_tags(actor=request.user, order=order, tags=form.cleaned_data["tags"]),
+               _("Tags saved."))
     return back_to(request, "console:order_detail", pk)
 
 
@@ -174,10 +154,6 @@ def order_tags(request, pk):
 def order_note(request, pk):
     order = _order(pk)
     data = _cleaned(NoteForm(request.POST))
-    try:
-        workflow.add_note(actor=request.user, order=order, text=data.get("text", ""))
-    except DomainError as err:
-        messages.error(request, str(err.message))
-    else:
-        messages.success(request, _("Note added to the timeline."))
+    run_action(request, lambda: workflow.add_note(actor=request.user, order=order, text=data.get("text", "")),
+               _("Note added to the timeline."))
     return back_to(request, "console:order_detail", pk)

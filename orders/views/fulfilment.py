@@ -12,13 +12,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from inventory.models import Warehouse
 from oms.errors import DomainError
 from oms.pagination import keyset_page
+from oms.actions import back_to
 from oms.permissions import Perm, staff_required
 
 from .. import documents, selectors_console
 from ..forms import CARRIERS, ScanForm, ShipForm, ShipmentFilterForm
 from ..models import Order, Shipment
 from ..services import fulfilment
-from .common import back_to, ints, pdf_response, template_for
+from .common import ints, pdf_response, template_for
 
 LIST_KEY = ("created_at", "id")
 
