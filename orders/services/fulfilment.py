@@ -14,7 +14,7 @@ from oms.money import quantize
 from ..errors import IllegalTransition
 from ..models import OrderEvent, OrderLine, Shipment, ShipmentLine, Status
 from .transitions import lock_order, record_event, transition_order
-from .workflow import RESERVATION_REF, _dealer_contacts, _tell
+from .workflow import DEALER_LINK, RESERVATION_REF, _dealer_contacts, _tell
 
 SS = Shipment.Status
 
@@ -134,7 +134,7 @@ def ship_shipment(*, actor, shipment, carrier, tracking_number, service="", cost
         _tell(_dealer_contacts(order), order,
               format_lazy(gettext_lazy("Order {number} shipped"), number=order.number),
               format_lazy(gettext_lazy("{carrier} tracking number {tracking}"), carrier=shipment.carrier, tracking=shipment.tracking_number),
-              link=f"/portal/orders/{order.pk}/")
+              link=DEALER_LINK)
         return shipment
 
 

@@ -27,6 +27,7 @@ from .transitions import lock_order, record_event, transition_order
 
 User = get_user_model()
 RESERVATION_REF = "order"
+DEALER_LINK = "/portal/"  # the portal's own order pages come with the portal issue
 
 
 # --- notifications -------------------------------------------------------------------------
@@ -36,8 +37,7 @@ def _staff_with_role(role):
 
 
 def _dealer_contacts(order):
-    users = list(User.objects.filter(dealer_account__company=order.company, dealer_account__is_active=True, is_active=True))
-    return users
+    return list(User.objects.filter(dealer_account__company=order.company, dealer_account__is_active=True, is_active=True))
 
 
 def _link(order):
@@ -235,7 +235,7 @@ def allocate_order(*, actor, order, source="", attempts=3):
         _tell(_dealer_contacts(order), order,
               format_lazy(gettext_lazy("Order {number} confirmed"), number=order.number),
               format_lazy(gettext_lazy("Promised delivery: {date}."), date=order.promised_date or "—"),
-              link=f"/portal/orders/{order.pk}/")
+              link=DEALER_LINK)
     elif order.status == Status.APPROVED:
         transition_order(actor=actor, order=order, to=Status.BACKORDERED, message=str(plan.reason), source=source)
     return order
