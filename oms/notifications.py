@@ -62,7 +62,9 @@ def deliver_emails(notification_ids):
             if n is None:
                 continue
             with translation.override(n.recipient.language or settings.LANGUAGE_CODE):
-                context = {"notification": n, "recipient": n.recipient, "company_name": settings.OMS_COMPANY_NAME}
+                link = n.link if not n.link.startswith("/") else settings.OMS_BASE_URL + n.link
+                context = {"notification": n, "recipient": n.recipient, "company_name": settings.OMS_COMPANY_NAME,
+                           "link": link}
                 text = render_to_string("emails/notification.txt", context)
                 html = render_to_string("emails/notification.html", context)
             message = EmailMultiAlternatives(n.subject, text, to=[n.recipient.email])

@@ -277,3 +277,5 @@ LOGGING = {
 
 # --- Project ------------------------------------------------------------------------------------
 OMS_COMPANY_NAME = env.str("OMS_COMPANY_NAME", default="OMS Demo Distribution Co.")
+# Where people reach this OMS: links in e-mails are made absolute with it.
+OMS_BASE_URL = env.str("OMS_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")

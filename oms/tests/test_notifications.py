@@ -69,3 +69,11 @@ def test_inbox_lists_and_marks_read(client, staff_user):
     client.post(reverse("inbox_mark_read"))
     page = client.get(reverse("console:inbox")).content.decode()
     assert 'class="badge"' not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_email_links_are_absolute(settings):
+    settings.OMS_BASE_URL = "https://oms.example.com"
+    user = UserFactory()
+    notify(recipients=[user], subject="Shipped", link="/portal/")
+    assert "https://oms.example.com/portal/" in mail.outbox[0].body
