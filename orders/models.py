@@ -105,6 +105,9 @@ class Order(models.Model):
             models.Index(fields=["created_at"], name="order_created_idx"),
             models.Index(fields=["status", "status_changed_at"], name="order_status_since_idx"),
             GinIndex(fields=["tags"], name="order_tags_gin"),
+            # open receivables for the credit check: an index-only sum over the customer's unpaid orders
+            models.Index(fields=["company", "status"], include=["total"], condition=models.Q(is_paid=False),
+                         name="order_unpaid_company_idx"),
         ]
 
     def __str__(self):
