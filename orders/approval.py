@@ -17,10 +17,15 @@ def discount_percent(order):
     return (order.discount_total / gross * 100) if gross else Decimal(0)
 
 
-def matching_rules(order, lines):
-    """[(rule, reason text)] for every active rule the order meets."""
+def active_rules():
+    return list(ApprovalRule.objects.filter(active=True).order_by("condition", "threshold", "pk"))
+
+
+def matching_rules(order, lines, *, rules=None, over=None):
+    """[(rule, reason text)] for every active rule the order meets. `rules` (active_rules())
+    and `over` (credit_overrun(order)) may be passed in when the caller already has them."""
     found = []
-    for rule in ApprovalRule.objects.filter(active=True).order_by("condition", "threshold", "pk"):
+    for rule in active_rules() if rules is None else rules:
         if rule.condition == C.DISCOUNT_ABOVE:
             pct = discount_percent(order)
             if pct > rule.threshold:
@@ -30,7 +35,8 @@ def matching_rules(order, lines):
                 found.append((rule, _("Total %(total)s is above %(limit)s.")
                               % {"total": format_money(order.total, order.currency), "limit": format_money(rule.threshold, order.currency)}))
         elif rule.condition == C.CREDIT_OVERRUN:
-            over = credit_overrun(order)
+            if over is None:
+                over = credit_overrun(order)
             if over > 0:
                 found.append((rule, _("Over the credit limit by %(over)s.") % {"over": format_money(over, order.currency)}))
         elif rule.condition == C.MANUAL_PRICE:
@@ -40,14 +46,10 @@ def matching_rules(order, lines):
     return found
 
 
-def approval_chain(order, lines):
+def approval_chain(order, lines, *, rules=None, over=None):
     """Ordered [(role, [reasons])]: each matching rule's levels in turn, a role only once."""
     chain = {}
-    for rule, why in matching_rules(order, lines):
+    for rule, why in matching_rules(order, lines, rules=rules, over=over):
         for role in rule.levels:
             chain.setdefault(role, []).append(why)
     return list(chain.items())
-
-
-def has_credit_rule():
-    return ApprovalRule.objects.filter(active=True, condition=C.CREDIT_OVERRUN).exists()

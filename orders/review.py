@@ -59,8 +59,9 @@ def review_order(order, lines) -> list[dict]:
     return reasons
 
 
-def credit_reason(order):
-    over = credit_overrun(order)
+def credit_reason(order, over=None):
+    if over is None:
+        over = credit_overrun(order)
     if over > 0:
         return reason("credit_limit", _("Over the credit limit of %(limit)s by %(over)s (open receivables included).")
                       % {"limit": format_money(order.company.credit_limit, order.currency),

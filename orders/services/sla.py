@@ -44,8 +44,10 @@ def check_sla(*, now=None):
     """Returns {"reminded": n, "escalated": n}. Safe to run as often as beat likes."""
     now = now or timezone.now()
     targets = {t.status: t for t in SlaTarget.objects.all()}
-    users = get_user_model().objects.filter(is_active=True)
-    managers = list(users.filter(staff_role=StaffRole.MANAGER))
+    staff_by_role = {}
+    for user in get_user_model().objects.filter(is_active=True).exclude(staff_role=""):
+        staff_by_role.setdefault(user.staff_role, []).append(user)
+    managers = staff_by_role.get(StaffRole.MANAGER, [])
     result = {"reminded": 0, "escalated": 0}
     for order in overdue(now).select_related("company"):
         target = targets[order.status]
@@ -53,7 +55,7 @@ def check_sla(*, now=None):
         late = now - order.status_changed_at - timedelta(hours=target.hours)
         with transaction.atomic():
             sent = notify(
-                recipients=list(users.filter(staff_role=target.responsible_role)), kind=Notification.Kind.SLA,
+                recipients=staff_by_role.get(target.responsible_role, []), kind=Notification.Kind.SLA,
                 subject=format_lazy(_("Overdue: order {number} has been {status} for over {hours} h"),
                                     number=order.number, status=order.get_status_display().lower(), hours=target.hours),
                 link=f"/console/orders/{order.pk}/", dedupe_key=f"sla:{order.pk}:{order.status}:{since}",

@@ -18,10 +18,10 @@ from oms.permissions import StaffRole
 from oms.sequences import next_number
 
 from ..allocation import plan_allocation
-from ..approval import approval_chain, has_credit_rule
+from ..approval import active_rules, approval_chain
 from ..errors import IllegalTransition, NotYourTurn, StaleOrder
-from ..models import Order, OrderApproval, OrderEvent, Shipment, ShipmentLine, Status, Tag
-from ..review import credit_reason, review_order
+from ..models import ApprovalRule, Order, OrderApproval, OrderEvent, Shipment, ShipmentLine, Status, Tag
+from ..review import credit_overrun, credit_reason, review_order
 from ..state import CANCELLABLE
 from .transitions import lock_order, record_event, transition_order
 
@@ -56,8 +56,10 @@ def submit_order(*, actor, order, source=""):
     straight to approved and allocation. Call inside a transaction with the order locked."""
     lines = list(order.lines.select_related("product"))
     reasons = review_order(order, lines)
-    credit = credit_reason(order)
-    if credit and not has_credit_rule():
+    rules = active_rules()
+    over = credit_overrun(order)  # one sum of open receivables for the hold check and the rules
+    credit = credit_reason(order, over)
+    if credit and not any(r.condition == ApprovalRule.Condition.CREDIT_OVERRUN for r in rules):
         reasons.append(credit)
     if reasons:
         order.hold_reasons = reasons
@@ -69,7 +71,7 @@ def submit_order(*, actor, order, source=""):
                   "\n".join(r["message"] for r in reasons))
         return order
     order.hold_reasons = []
-    chain = approval_chain(order, lines)
+    chain = approval_chain(order, lines, rules=rules, over=over)
     order.approval_reasons = [{"role": role, "reasons": [str(w) for w in why]} for role, why in chain]
     order.save(update_fields=["hold_reasons", "approval_reasons"])
     if chain:
