@@ -115,6 +115,12 @@ class Company(models.Model):
     shipping_policy = models.CharField(
         _("shipping policy"), max_length=20, choices=ShippingPolicy.choices, default=ShippingPolicy.SHIP_PARTIAL
     )
+    buyer_order_limit = models.DecimalField(
+        _("buyer order limit"), max_digits=money.MAX_DIGITS, decimal_places=money.DECIMAL_PLACES, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("The dealer's own rule: portal orders by a buyer above this total wait for the dealer's approver. "
+                    "Empty means no limit."),
+    )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
