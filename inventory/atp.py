@@ -33,41 +33,64 @@ def available_to_promise(*, product, quantity: int, region: str, today: date | N
     return promise_many(items=[(product, quantity)], region=region, today=today).get(product.pk)
 
 
-def promise_many(*, items, region: str, today: date | None = None) -> dict:
+@dataclass(frozen=True)
+class StockSnapshot:
+    warehouses: list  # active, by priority
+    stocks: dict  # {(product_id, warehouse_id): Stock}
+
+    def available(self):
+        return {key: s.on_hand - s.reserved for key, s in self.stocks.items()}
+
+
+def stock_snapshot(product_ids) -> StockSnapshot:
+    """The active warehouses and these products' stock rows, read once (two queries) so a
+    caller can both promise dates and plan allocation from the same figures."""
+    return StockSnapshot(list(Warehouse.objects.filter(active=True).order_by("priority", "code")),
+                         {(s.product_id, s.warehouse_id): s for s in Stock.objects.filter(product_id__in=list(product_ids))})
+
+
+def promise_many(*, items, region: str, today: date | None = None, snapshot: StockSnapshot | None = None) -> dict:
     """{product_id: Promise} for [(product, quantity)] in a fixed number of queries."""
     from .models import Supplier
 
     today = today or timezone.localdate()
-    warehouses = list(Warehouse.objects.filter(active=True).order_by("priority", "code"))
+    ids = [p.pk for p, _q in items]
+    snapshot = snapshot or stock_snapshot(ids)
+    warehouses, stocks = snapshot.warehouses, snapshot.stocks
     if not warehouses or not items:
         return {}
-    ids = [p.pk for p, _q in items]
-    stocks = {(s.product_id, s.warehouse_id): s for s in Stock.objects.filter(product_id__in=ids)}
-    incoming = {}
-    lines = (
-        PurchaseOrderLine.objects.filter(
-            product_id__in=ids,
-            order__status__in=[PurchaseOrder.Status.SENT, PurchaseOrder.Status.PARTIALLY_RECEIVED],
-            received_quantity__lt=F("quantity"),
+
+    def free(product, wh):
+        stock = stocks.get((product.pk, wh.pk))
+        return (stock.on_hand - stock.reserved) if stock else 0
+
+    # Incoming purchase orders and lead times matter only where stock falls short.
+    short = [p for p, q in items if any(free(p, wh) < q for wh in warehouses)]
+    incoming, leads = {}, {}
+    if short:
+        lines = (
+            PurchaseOrderLine.objects.filter(
+                product_id__in=[p.pk for p in short],
+                order__status__in=[PurchaseOrder.Status.SENT, PurchaseOrder.Status.PARTIALLY_RECEIVED],
+                received_quantity__lt=F("quantity"),
+            )
+            .select_related("order").order_by("order__expected_date", "pk")
         )
-        .select_related("order").order_by("order__expected_date", "pk")
-    )
-    for ln in lines:
-        incoming.setdefault((ln.product_id, ln.order.warehouse_id), []).append((ln.order.expected_date or today, ln.outstanding))
-    leads = dict(Supplier.objects.filter(pk__in={p.supplier_id for p, _q in items if p.supplier_id})
-                 .values_list("pk", "lead_time_days"))
+        for ln in lines:
+            incoming.setdefault((ln.product_id, ln.order.warehouse_id), []).append((ln.order.expected_date or today, ln.outstanding))
+        leads = dict(Supplier.objects.filter(pk__in={p.supplier_id for p in short if p.supplier_id})
+                     .values_list("pk", "lead_time_days"))
 
     promises = {}
     for product, quantity in items:
         lead = leads.get(product.supplier_id, DEFAULT_LEAD_DAYS)
         best = None
         for wh in warehouses:
-            stock = stocks.get((product.pk, wh.pk))
-            free = (stock.on_hand - stock.reserved) if stock else 0
-            if free >= quantity:
+            available = free(product, wh)
+            if available >= quantity:
                 ship, source = today, "stock"
             else:
-                ship, source, running = None, "", free
+                ship, source, running = None, "", available
                 for when, qty in incoming.get((product.pk, wh.pk), []):
                     running += qty
                     if running >= quantity:

@@ -1,7 +1,13 @@
-"""Gapless, human-readable document numbers: next_number("transfer", "TR") -> "TR-000042".
+"""Human-readable document numbers.
 
-The counter row is incremented with an atomic UPDATE ... RETURNING inside the caller's
-transaction, so a rolled-back document gives its number back and numbers never repeat."""
+next_number("transfer", "TR") -> "TR-000042" is gapless: the counter row is incremented with
+an atomic UPDATE ... RETURNING inside the caller's transaction, so a rolled-back document
+gives its number back and numbers never repeat — but every caller waits for the row lock
+until the previous one commits. Use it where the law or the auditors want no gaps.
+
+sequence_number("order", "SO", 7) reads a PostgreSQL sequence (oms/migrations/0003): unique
+and increasing, no lock, a rolled-back document leaves a gap. Orders and shipments use it so
+intake is not serialised on one counter row."""
 
 from django.db import connection, transaction
 
@@ -15,4 +21,16 @@ def next_number(name: str, prefix: str, width: int = 6) -> str:
                 [name],
             )
             value = cursor.fetchone()[0]
+    return f"{prefix}-{value:0{width}d}"
+
+
+SEQUENCES = frozenset({"order", "shipment"})  # created by oms/migrations/0003_number_sequences.py
+
+
+def sequence_number(name: str, prefix: str, width: int = 6) -> str:
+    if name not in SEQUENCES:
+        raise ValueError(f"no sequence for {name!r}")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT nextval('oms_number_{name}')")
+        value = cursor.fetchone()[0]
     return f"{prefix}-{value:0{width}d}"

@@ -80,8 +80,9 @@ class PricingContext:
         plist = self.company.price_list
         valid = Q(active=True, currency=self.currency) & (Q(valid_from__isnull=True) | Q(valid_from__lte=self.on)) & (
             Q(valid_to__isnull=True) | Q(valid_to__gte=self.on))
-        if plist is not None and PriceList.objects.filter(valid, pk=plist.pk).exists():
-            return plist
+        if plist is not None and plist.active and plist.currency == self.currency and (
+                plist.valid_from is None or plist.valid_from <= self.on) and (plist.valid_to is None or plist.valid_to >= self.on):
+            return plist  # the customer's own list, already loaded with the company
         # fall back: a list for the tier and region, then tier only, then region only
         candidates = PriceList.objects.filter(valid).filter(Q(tier=self.company.tier) | Q(tier="")).filter(
             Q(region=self.region) | Q(region=""))

@@ -8,14 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Address
-from inventory.atp import promise_many
+from inventory.atp import promise_many, stock_snapshot
 from inventory.models import Product
-from oms.sequences import next_number
+from oms.sequences import sequence_number
 
 from ..errors import OrderInvalid
 from ..models import Channel, Order, OrderEvent, OrderLine, Status, Tag
 from ..pricing import PricingContext
-from .transitions import record_event, transition_order
+from .transitions import defer_writes, flush_writes, record_event, transition_order
 from .workflow import submit_order
 
 MAX_LINES = 500
@@ -114,13 +114,14 @@ def place_order(*, actor, company, lines, channel, ship_to=None, idempotency_key
     today = today or timezone.localdate()
     pricing = PricingContext(company=company, products=[p for p, _q, _m in parsed], on=today, region=address.region)
     priced = [pricing.price(p, q, manual_price=m) for p, q, m in parsed]
-    promises = promise_many(items=[(p, q) for p, q, _m in parsed], region=address.region, today=today)
+    snapshot = stock_snapshot(p.pk for p, _q, _m in parsed)
+    promises = promise_many(items=[(p, q) for p, q, _m in parsed], region=address.region, today=today, snapshot=snapshot)
     promised = max((pr.delivery_date for pr in promises.values() if pr), default=None)
 
     try:
         with transaction.atomic():
             order = Order(
-                number=next_number("order", "SO", 7), company=company, placed_by=actor if actor and actor.pk else None,
+                number=sequence_number("order", "SO", 7), company=company, placed_by=actor if actor and actor.pk else None,
                 channel=channel, external_ref=external_ref[:80], idempotency_key=key, currency=company.currency,
                 customer_po=customer_po[:60], requested_date=requested_date, notes=notes, tags=tags,
                 payment_terms=company.payment_terms, ship_to=address, ship_recipient=address.recipient,
@@ -129,14 +130,16 @@ def place_order(*, actor, company, lines, channel, ship_to=None, idempotency_key
                 promised_date=promised,
             )
             _set_totals(order, priced)
-            order.save()
-            OrderLine.objects.bulk_create([_line(order, no, pl) for no, pl in enumerate(priced, start=1)])
+            order.save(force_insert=True)
+            defer_writes(order)  # created in this transaction: nobody else can see it yet
+            order_lines = OrderLine.objects.bulk_create([_line(order, no, pl) for no, pl in enumerate(priced, start=1)])
             record_event(order, OrderEvent.Kind.CREATED, actor=actor, source=source or channel,
                          message=_("Order placed through %(channel)s.") % {"channel": channel.label},
                          data={"lines": len(priced), "total": str(order.total), "promised": str(promised or "")})
-            order._locked = True  # created in this transaction: nobody else can see it yet
             transition_order(actor=actor, order=order, to=Status.SUBMITTED, source=source or channel)
-            submit_order(actor=actor, order=order, source=source or channel)
+            submit_order(actor=actor, order=order, source=source or channel, lines=order_lines,
+                         stock=(snapshot.warehouses, snapshot.available()))
+            flush_writes(order)
     except IntegrityError:
         if key:  # a double submit raced us to the unique key: hand back the winner
             existing = Order.objects.filter(idempotency_key=key).first()

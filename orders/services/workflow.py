@@ -15,7 +15,7 @@ from oms.errors import ValidationFailed
 from oms.models import Notification
 from oms.notifications import notify
 from oms.permissions import StaffRole
-from oms.sequences import next_number
+from oms.sequences import sequence_number
 
 from ..allocation import plan_allocation
 from ..approval import active_rules, approval_chain
@@ -23,7 +23,7 @@ from ..errors import IllegalTransition, NotYourTurn, StaleOrder
 from ..models import ApprovalRule, Order, OrderApproval, OrderEvent, Shipment, ShipmentLine, Status, Tag
 from ..review import credit_overrun, credit_reason, review_order
 from ..state import CANCELLABLE
-from .transitions import lock_order, record_event, transition_order
+from .transitions import is_new, lock_order, record_event, save_order, transition_order
 
 User = get_user_model()
 RESERVATION_REF = "order"
@@ -51,10 +51,13 @@ def _tell(recipients, order, subject, body="", kind=Notification.Kind.ORDER, lin
 
 # --- submit and review ---------------------------------------------------------------------
 
-def submit_order(*, actor, order, source=""):
+def submit_order(*, actor, order, source="", lines=None, stock=None):
     """Run the automatic review on a submitted order and send it on: hold, approval, or
-    straight to approved and allocation. Call inside a transaction with the order locked."""
-    lines = list(order.lines.select_related("product"))
+    straight to approved and allocation. Call inside a transaction with the order locked.
+    Intake passes the `lines` it just created and the `stock` snapshot it priced with
+    (see allocate_order) so nothing is read twice."""
+    if lines is None:
+        lines = list(order.lines.select_related("product"))
     reasons = review_order(order, lines)
     rules = active_rules()
     over = credit_overrun(order)  # one sum of open receivables for the hold check and the rules
@@ -63,7 +66,7 @@ def submit_order(*, actor, order, source=""):
         reasons.append(credit)
     if reasons:
         order.hold_reasons = reasons
-        order.save(update_fields=["hold_reasons"])
+        save_order(order, ["hold_reasons"])
         transition_order(actor=actor, order=order, to=Status.ON_HOLD, source=source,
                          message="; ".join(r["message"] for r in reasons), data={"reasons": reasons})
         if order.company.sales_rep:
@@ -73,7 +76,7 @@ def submit_order(*, actor, order, source=""):
     order.hold_reasons = []
     chain = approval_chain(order, lines, rules=rules, over=over)
     order.approval_reasons = [{"role": role, "reasons": [str(w) for w in why]} for role, why in chain]
-    order.save(update_fields=["hold_reasons", "approval_reasons"])
+    save_order(order, ["hold_reasons", "approval_reasons"])
     if chain:
         round_no = (order.approvals.order_by("-round").values_list("round", flat=True).first() or 0) + 1
         OrderApproval.objects.bulk_create([
@@ -85,7 +88,7 @@ def submit_order(*, actor, order, source=""):
         _ask_approver(order, chain[0][0])
         return order
     transition_order(actor=actor, order=order, to=Status.APPROVED, source=source, message=_("Passed review; no approval needed."))
-    allocate_order(actor=actor, order=order, source=source)
+    allocate_order(actor=actor, order=order, source=source, lines=lines, stock=stock)
     return order
 
 
@@ -182,23 +185,30 @@ def approvals_waiting_for(user):
 
 # --- allocation ----------------------------------------------------------------------------
 
-def allocate_order(*, actor, order, source="", attempts=3):
+def allocate_order(*, actor, order, source="", attempts=3, lines=None, stock=None):
     """Reserve stock and route the order (see orders.allocation). Lines that cannot be
-    served now are backordered and re-tried when stock arrives. Needs the order locked."""
-    lines = list(order.lines.select_related("product").order_by("line_no"))
+    served now are backordered and re-tried when stock arrives. Needs the order locked.
+    `stock` — (active warehouses, {(product_id, warehouse_id): available}) read a moment
+    ago — plans the first attempt; the reservation itself re-checks every row under lock,
+    and a failed attempt re-reads."""
+    if lines is None:
+        lines = list(order.lines.select_related("product").order_by("line_no"))
     needs = {ln.pk: (ln.product_id, ln.quantity - ln.allocated_quantity) for ln in lines}
     if not any(q for _p, q in needs.values()):  # already holds all its stock (e.g. released from a manual hold)
         if order.status in (Status.APPROVED, Status.BACKORDERED):
             transition_order(actor=actor, order=order, to=Status.ALLOCATED, source=source,
                              message=_("Stock is still reserved from before."))
         return order
-    warehouses = list(Warehouse.objects.filter(active=True).order_by("priority", "code"))
+    warehouses, available = stock if stock is not None else (None, None)
+    if warehouses is None:
+        warehouses = list(Warehouse.objects.filter(active=True).order_by("priority", "code"))
     ship_complete = order.company.shipping_policy == order.company.ShippingPolicy.SHIP_COMPLETE
     for attempt in range(attempts):
-        available = {
-            (s.product_id, s.warehouse_id): s.on_hand - s.reserved
-            for s in Stock.objects.filter(product_id__in=[p for p, _q in needs.values()], warehouse__active=True)
-        }
+        if available is None or attempt:
+            available = {
+                (s.product_id, s.warehouse_id): s.on_hand - s.reserved
+                for s in Stock.objects.filter(product_id__in=[p for p, _q in needs.values()], warehouse__active=True)
+            }
         plan = plan_allocation(needs=needs, warehouses=warehouses, available=available, region=order.ship_region,
                                ship_complete=ship_complete)
         by_line = {ln.pk: ln for ln in lines}
@@ -213,10 +223,12 @@ def allocate_order(*, actor, order, source="", attempts=3):
                 plan.picks, plan.backorder = {}, {k: q for k, (_p, q) in needs.items() if q}
                 plan.reason = _("Stock changed while allocating; will retry.")
     # record the plan, create shipments per warehouse
+    pending = {} if is_new(order) or not plan.picks else {
+        s.warehouse_id: s for s in Shipment.objects.filter(order=order, status=Shipment.Status.PENDING).order_by("pk")}
     for wh, picks in plan.picks.items():
-        shipment = Shipment.objects.filter(order=order, warehouse=wh, status=Shipment.Status.PENDING).first()
+        shipment = pending.get(wh.pk)
         if shipment is None:
-            shipment = Shipment.objects.create(number=next_number("shipment", "SH", 7), order=order, warehouse=wh)
+            shipment = Shipment.objects.create(number=sequence_number("shipment", "SH", 7), order=order, warehouse=wh)
         ShipmentLine.objects.bulk_create([ShipmentLine(shipment=shipment, order_line_id=k, quantity=q) for k, q in picks.items()])
         for k, q in picks.items():
             by_line[k].allocated_quantity += q
@@ -228,7 +240,7 @@ def allocate_order(*, actor, order, source="", attempts=3):
         "backordered": {by_line[k].product.sku: q for k, q in plan.backorder.items()},
         "at": timezone.now().isoformat(),
     }
-    order.save(update_fields=["allocation"])
+    save_order(order, ["allocation"])
     record_event(order, OrderEvent.Kind.ALLOCATION, actor=actor, message=str(plan.reason), data=order.allocation, source=source)
     fully = all(ln.allocated_quantity == ln.quantity for ln in lines)
     if plan.picks or (fully and order.status == Status.BACKORDERED):
