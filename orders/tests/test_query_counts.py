@@ -26,5 +26,5 @@ def test_place_order_statements_do_not_grow_with_lines(shop):
     three = statements(shop, 3, "three")
     thirty = statements(shop, 30, "thirty")
     assert three == thirty, (three, thirty)
-    assert three <= 60
+    assert three <= 30  # 27 measured: reads before the transaction, then about a dozen writes
 
