@@ -144,6 +144,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inventory.tasks.release_expired_reservations",
         "schedule": 5 * 60,
     },
+    "customers-ticket-sla": {"task": "customers.tasks.check_ticket_sla", "schedule": 10 * 60},
 }
 
 # --- Auth ------------------------------------------------------------------------------------
@@ -278,4 +279,5 @@ LOGGING = {
 # --- Project ------------------------------------------------------------------------------------
 OMS_COMPANY_NAME = env.str("OMS_COMPANY_NAME", default="OMS Demo Distribution Co.")
 # Where people reach this OMS: links in e-mails are made absolute with it.
+PREPAID_RESERVATION_HOURS = env.int("PREPAID_RESERVATION_HOURS", default=48)
 OMS_BASE_URL = env.str("OMS_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")

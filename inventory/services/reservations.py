@@ -124,18 +124,19 @@ def _raise_insufficient(product_id, warehouse_id, quantity):
                             available=stock.on_hand - stock.reserved)
 
 
-def _open_reservations(ref_type, ref_id):
-    return list(
-        Reservation.objects.select_for_update(of=("self",))
-        .filter(ref_type=ref_type, ref_id=str(ref_id), status=Reservation.Status.OPEN)
-        .order_by("stock_id", "pk")
-    )
+def _open_reservations(ref_type, ref_id, expired_by=None):
+    qs = Reservation.objects.select_for_update(of=("self",)).filter(
+        ref_type=ref_type, ref_id=str(ref_id), status=Reservation.Status.OPEN)
+    if expired_by is not None:  # re-checked under the lock: a hold extended a moment ago is kept
+        qs = qs.filter(expires_at__lte=expired_by)
+    return list(qs.order_by("stock_id", "pk"))
 
 
-def release_reservations(*, actor=None, ref_type: str, ref_id, reason=""):
-    """Give back everything still held for the document (cancel, edit, expiry)."""
+def release_reservations(*, actor=None, ref_type: str, ref_id, reason="", expired_by=None):
+    """Give back everything still held for the document (cancel, edit), or with `expired_by`
+    only what had expired by then (the expiry job)."""
     with transaction.atomic():
-        held = _open_reservations(ref_type, ref_id)
+        held = _open_reservations(ref_type, ref_id, expired_by)
         if not held:
             return 0
         stocks = locks.lock_stocks([(r.stock.product_id, r.stock.warehouse_id) for r in held])
@@ -148,6 +149,13 @@ def release_reservations(*, actor=None, ref_type: str, ref_id, reason=""):
         ledger.save(by_id.values(), movements)
         Reservation.objects.bulk_update(held, ["quantity", "status", "updated_at"])
         return sum(m.reserved_delta for m in movements) * -1
+
+
+def keep_reservations(*, ref_type: str, ref_id):
+    """The document's open holds no longer expire (e.g. the prepaid order was paid). Returns
+    how many were still open; 0 means they had lapsed already."""
+    return Reservation.objects.filter(ref_type=ref_type, ref_id=str(ref_id), status=Reservation.Status.OPEN).update(
+        expires_at=None, updated_at=timezone.now())
 
 
 def consume_reservations(*, actor=None, ref_type: str, ref_id, lines=None, reason=""):
@@ -200,6 +208,6 @@ def release_expired_reservations(*, now=None):
     )
     for ref_type, ref_id in refs:
         with transaction.atomic():
-            if release_reservations(ref_type=ref_type, ref_id=ref_id, reason=_("Reservation expired")):
+            if release_reservations(ref_type=ref_type, ref_id=ref_id, reason=_("Reservation expired"), expired_by=now):
                 emit("inventory.reservation_expired", ref_type=ref_type, ref_id=ref_id)
     return refs

@@ -1,5 +1,8 @@
 """Review, holds, approval, allocation, cancellation: the order's path to the warehouse."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
@@ -10,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from inventory.errors import InsufficientStock
 from inventory.models import Stock, Warehouse
-from inventory.services import release_reservations, reserve_stock
+from inventory.services import keep_reservations, release_reservations, reserve_stock
 from oms.errors import ValidationFailed
 from oms.models import Notification
 from oms.notifications import notify
@@ -72,6 +75,9 @@ def submit_order(*, actor, order, source="", lines=None, stock=None):
         if order.company.sales_rep:
             _tell([order.company.sales_rep], order, format_lazy(gettext_lazy("Order {number} is on hold"), number=order.number),
                   "\n".join(r["message"] for r in reasons))
+        if {r["code"] for r in reasons} == {"awaiting_payment"}:  # all else is fine: hold the stock while the money comes
+            allocate_order(actor=actor, order=order, source=source, lines=lines, stock=stock,
+                           hold_until=timezone.now() + timedelta(hours=settings.PREPAID_RESERVATION_HOURS))
         return order
     order.hold_reasons = []
     chain = approval_chain(order, lines, rules=rules, over=over)
@@ -115,6 +121,8 @@ def record_payment_received(*, actor, order):
         order.is_paid = True
         order.save(update_fields=["is_paid"])
         record_event(order, OrderEvent.Kind.NOTE, actor=actor, message=_("Payment received."))
+        if order.status == Status.ON_HOLD and not keep_reservations(ref_type=RESERVATION_REF, ref_id=order.pk):
+            _drop_lapsed_allocation(order)  # the unpaid hold had expired: allocate afresh below
         if order.status == Status.ON_HOLD and {r["code"] for r in order.hold_reasons} == {"awaiting_payment"}:
             transition_order(actor=actor, order=order, to=Status.SUBMITTED, message=_("Paid: back to review."))
             submit_order(actor=actor, order=order)
@@ -185,12 +193,13 @@ def approvals_waiting_for(user):
 
 # --- allocation ----------------------------------------------------------------------------
 
-def allocate_order(*, actor, order, source="", attempts=3, lines=None, stock=None):
+def allocate_order(*, actor, order, source="", attempts=3, lines=None, stock=None, hold_until=None):
     """Reserve stock and route the order (see orders.allocation). Lines that cannot be
     served now are backordered and re-tried when stock arrives. Needs the order locked.
     `stock` — (active warehouses, {(product_id, warehouse_id): available}) read a moment
     ago — plans the first attempt; the reservation itself re-checks every row under lock,
-    and a failed attempt re-reads."""
+    and a failed attempt re-reads. With `hold_until` (a prepaid order on hold for its
+    payment) the reservations expire then and the order's status does not change."""
     if lines is None:
         lines = list(order.lines.select_related("product").order_by("line_no"))
     needs = {ln.pk: (ln.product_id, ln.quantity - ln.allocated_quantity) for ln in lines}
@@ -216,7 +225,7 @@ def allocate_order(*, actor, order, source="", attempts=3, lines=None, stock=Non
         if not reserve_lines:
             break
         try:
-            reserve_stock(actor=actor, ref_type=RESERVATION_REF, ref_id=order.pk, lines=reserve_lines)
+            reserve_stock(actor=actor, ref_type=RESERVATION_REF, ref_id=order.pk, lines=reserve_lines, expires_at=hold_until)
             break
         except InsufficientStock:
             if attempt == attempts - 1:  # stock kept moving under us: try again later
@@ -242,6 +251,12 @@ def allocate_order(*, actor, order, source="", attempts=3, lines=None, stock=Non
     }
     save_order(order, ["allocation"])
     record_event(order, OrderEvent.Kind.ALLOCATION, actor=actor, message=str(plan.reason), data=order.allocation, source=source)
+    if hold_until is not None:
+        if plan.picks:
+            record_event(order, OrderEvent.Kind.NOTE, actor=actor, source=source,
+                         message=_("Stock held until %(when)s while the payment arrives.")
+                         % {"when": timezone.localtime(hold_until).strftime("%Y-%m-%d %H:%M")})
+        return order
     fully = all(ln.allocated_quantity == ln.quantity for ln in lines)
     if plan.picks or (fully and order.status == Status.BACKORDERED):
         if order.status in (Status.APPROVED, Status.BACKORDERED):
@@ -253,6 +268,31 @@ def allocate_order(*, actor, order, source="", attempts=3, lines=None, stock=Non
     elif order.status == Status.APPROVED:
         transition_order(actor=actor, order=order, to=Status.BACKORDERED, message=str(plan.reason), source=source)
     return order
+
+
+def _drop_lapsed_allocation(order):
+    """The order's reservations were released (an unpaid hold expired): its lines no longer
+    hold stock and its pending shipments have nothing to pick."""
+    order.shipments.filter(status=Shipment.Status.PENDING).update(status=Shipment.Status.CANCELLED)
+    order.lines.update(allocated_quantity=0)
+    order.allocation = {}
+    order.save(update_fields=["allocation"])
+
+
+def expire_unpaid_hold(*, order_id):
+    """Inventory released an order's expired reservations (see inventory's
+    release_expired_reservations): record it on the order and tell the customer and rep.
+    The order stays on hold for its payment; paid later, it is allocated afresh."""
+    with transaction.atomic():
+        order = lock_order(order_id)
+        if order.status not in (Status.ON_HOLD, Status.SUBMITTED) or order.is_paid:
+            return order
+        _drop_lapsed_allocation(order)
+        message = _("Payment did not arrive in time: the reserved stock was released. The order waits for payment.")
+        record_event(order, OrderEvent.Kind.NOTE, message=message, source="expiry")
+        _tell(_dealer_contacts(order) + ([order.company.sales_rep] if order.company.sales_rep else []), order,
+              format_lazy(gettext_lazy("Order {number}: reserved stock released"), number=order.number), message)
+        return order
 
 
 def reallocate_backorders(*, actor=None, limit=200):
