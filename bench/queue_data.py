@@ -72,9 +72,9 @@ def load(total):
         cur.execute("SELECT count(*) FROM orders_order WHERE number LIKE 'Q%%'")
         if cur.fetchone()[0] >= total:
             return {"orders": total, "lines": 3 * total, "seconds": 0.0, "reused": True}
-        # the bench database only: start the order tables empty
+        # the bench database only: start the order tables empty (CASCADE: and whatever refers to them)
         cur.execute("TRUNCATE orders_shipmentline, orders_shipment, orders_orderapproval, orders_orderevent, "
-                    "orders_orderline, orders_order")
+                    "orders_orderline, orders_order CASCADE")
         indexes = secondary_indexes()
         constraints = []
         cur.execute("""SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint

@@ -45,6 +45,13 @@ class Tag(models.TextChoices):
     EXCHANGE = "exchange", _("Exchange")
 
 
+def _choice_label(choices, value):
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
+
+
 class Order(models.Model):
     number = models.CharField(_("number"), max_length=20, unique=True)
     company = models.ForeignKey("customers.Company", on_delete=models.PROTECT, related_name="orders", verbose_name=_("customer"))
@@ -109,6 +116,21 @@ class Order(models.Model):
             models.Index(fields=["company", "status"], include=["total"], condition=models.Q(is_paid=False),
                          name="order_unpaid_company_idx"),
         ]
+
+    # Cheaper than get_status_display() in long lists, which rebuilds (and translates) the
+    # whole choice list on every call.
+    @property
+    def status_label(self):
+        return _choice_label(Status, self.status)
+
+    @property
+    def channel_label(self):
+        return _choice_label(Channel, self.channel)
+
+    @property
+    def tag_labels(self):
+        """[(tag, label)] for the badges in lists and the detail header."""
+        return [(t, _choice_label(Tag, t)) for t in self.tags]
 
     def __str__(self):
         return self.number

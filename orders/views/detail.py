@@ -13,7 +13,7 @@ from oms.permissions import Perm, StaffRole, perms_of, staff_required
 
 from .. import selectors, selectors_console
 from ..forms import CancelForm, CommentForm, DecisionForm, HoldForm, NoteForm, TagsForm
-from ..models import Order, OrderApproval, Shipment, Status, Tag
+from ..models import Order, OrderApproval, Shipment, Status
 from ..services import changes, workflow
 from ..state import CANCELLABLE, EDITABLE
 from .common import status_text
@@ -62,7 +62,6 @@ def order_detail(request, pk):
         "tags_form": TagsForm(initial={"tags": order.tags}), "decision_form": DecisionForm(),
         "cancel_form": CancelForm(), "note_form": NoteForm(), "release_form": CommentForm(),
         "hold_form": HoldForm(auto_id="id_hold_%s"),  # its own ids: the cancel form has a `reason` too
-        "tag_choices": Tag.choices,
         "payment_terms": dict(Company.PaymentTerms.choices).get(order.payment_terms, order.payment_terms),
     })
     return render(request, "orders/order_detail.html", context)

@@ -8,7 +8,6 @@ from oms.permissions import Perm, staff_required
 
 from .. import selectors
 from ..forms import dress_queue_filters
-from ..models import Tag
 from .common import template_for
 
 QUEUE_KEY = "-id"  # newest first; the order indexes are (filter, -id) and bench/queue_data.py pages the same way
@@ -19,5 +18,5 @@ def order_list(request):
     queue_filter, qs = selectors.order_queue(request.GET)
     page = keyset_page(qs, key=QUEUE_KEY, after=request.GET.get("after"), size=request.GET.get("size"))
     return render(request, template_for(request, "orders/order_list.html"), {
-        "form": dress_queue_filters(queue_filter.form), "page": page, "now": timezone.now(), "tag_choices": Tag.choices,
+        "form": dress_queue_filters(queue_filter.form), "page": page, "now": timezone.now(),
     })
