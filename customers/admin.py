@@ -1,7 +1,10 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Address, Company, Contact, CustomerPrice, DealerAccount, PriceList, PriceListItem, Promotion, TaxRate
+from .models import (
+    Address, Company, Contact, CustomerNote, CustomerPrice, DealerAccount, LoyaltyAccount, LoyaltyEntry, LoyaltyRule,
+    PriceList, PriceListItem, Promotion, TaxRate, Ticket, TicketMessage, TicketSla,
+)
 
 
 class ContactInline(admin.TabularInline):
@@ -99,3 +102,76 @@ class TaxRateAdmin(SimpleHistoryAdmin):
     list_display = ("tax_class", "region", "rate")
     list_filter = ("tax_class", "region")
     search_fields = ("tax_class", "region")
+
+
+# --- tickets and loyalty: rules are master data; tickets and the ledger change only through
+# customers.services, so the admin shows them read-only. ------------------------------------------
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TicketSla)
+class TicketSlaAdmin(SimpleHistoryAdmin):
+    list_display = ("category", "first_response_hours")
+
+
+class TicketMessageInline(admin.TabularInline):
+    model = TicketMessage
+    extra = 0
+    fields = ("created_at", "author", "from_staff", "internal", "status_change", "body")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Ticket)
+class TicketAdmin(ReadOnlyAdmin):
+    list_display = ("number", "company", "subject", "category", "status", "assignee", "first_response_due",
+                    "first_responded_at", "updated_at")
+    list_filter = ("status", "category")
+    search_fields = ("number", "subject", "order_number", "company__code", "company__name")
+    list_select_related = ("company", "assignee")
+    date_hierarchy = "created_at"
+    inlines = [TicketMessageInline]
+
+
+@admin.register(LoyaltyRule)
+class LoyaltyRuleAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "tier", "points_per_unit", "point_value", "min_redeem_points", "valid_from", "valid_to",
+                    "active")
+    list_filter = ("active", "tier")
+    search_fields = ("name",)
+
+
+@admin.register(LoyaltyAccount)
+class LoyaltyAccountAdmin(ReadOnlyAdmin):
+    list_display = ("company", "balance", "updated_at")
+    search_fields = ("company__code", "company__name")
+    list_select_related = ("company",)
+
+
+@admin.register(LoyaltyEntry)
+class LoyaltyEntryAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "company", "kind", "points", "balance_after", "reference", "amount", "currency", "actor")
+    list_filter = ("kind",)
+    search_fields = ("company__code", "company__name", "reference", "order_number")
+    list_select_related = ("company", "actor")
+    date_hierarchy = "created_at"
+
+
+@admin.register(CustomerNote)
+class CustomerNoteAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "company", "kind", "author", "body")
+    list_filter = ("kind",)
+    search_fields = ("company__code", "company__name", "body")
+    list_select_related = ("company", "author")

@@ -85,3 +85,55 @@ class Sequence(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.last_value}"
+
+
+class NotificationPreference(models.Model):
+    """What reaches one person by e-mail, per category. The in-app inbox always gets everything;
+    a person without a row gets the defaults (everything but marketing). SMS fields are kept for
+    the integrations issue (SMS delivery) and not used yet."""
+
+    class Category(models.TextChoices):
+        ORDERS = "orders", _("Order status changes")
+        SHIPMENTS = "shipments", _("Shipments and deliveries")
+        APPROVALS = "approvals", _("Approvals")
+        TICKETS = "tickets", _("Support tickets")
+        PAYMENTS = "payments", _("Invoices and payments")
+        MARKETING = "marketing", _("Promotions and news")
+
+    # Notification.Kind -> category, for callers that do not name one. Kinds without a
+    # category (general, stock, SLA) are operational and always e-mailed.
+    KIND_CATEGORY = {
+        "order": Category.ORDERS,
+        "approval": Category.APPROVALS,
+        "payment": Category.PAYMENTS,
+        "return": Category.ORDERS,
+    }
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference", verbose_name=_("user")
+    )
+    email_orders = models.BooleanField(_("order status changes"), default=True)
+    email_shipments = models.BooleanField(_("shipments and deliveries"), default=True)
+    email_approvals = models.BooleanField(_("approvals"), default=True)
+    email_tickets = models.BooleanField(_("support tickets"), default=True)
+    email_payments = models.BooleanField(_("invoices and payments"), default=True)
+    email_marketing = models.BooleanField(_("promotions and news"), default=False)
+    sms_opt_in = models.BooleanField(_("text messages (SMS)"), default=False)
+    sms_phone = models.CharField(_("mobile number for SMS"), max_length=40, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(sms_opt_in=False) | ~models.Q(sms_phone=""),
+                                   name="notificationpreference_sms_needs_phone"),
+        ]
+
+    def __str__(self):
+        return str(self.user)
+
+    def wants_email(self, category) -> bool:
+        if not category:
+            return True
+        return getattr(self, f"email_{category}", True)

@@ -4,7 +4,9 @@
            body=..., link="/console/...", kind=Notification.Kind.STOCK)
 
 Subjects and bodies may be lazy translations: each recipient gets them rendered in their own
-preferred language. Inbox rows are written in the caller's transaction; the e-mails are queued
+preferred language. Each person's NotificationPreference decides whether a `category` (orders,
+shipments, approvals, tickets, payments, marketing — by default derived from `kind`) is also
+e-mailed; the inbox row is always written. Inbox rows are written in the caller's transaction; the e-mails are queued
 after it commits."""
 
 from django.conf import settings
@@ -14,22 +16,41 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .events import after_commit
-from .models import Notification, User
+from .models import Notification, NotificationPreference, User
+
+
+def _email_wanted(users, category):
+    """{user pk: wants e-mail for `category`} for `users`, in one query. People without
+    preferences get the field's default (on for everything but marketing)."""
+    if not category or not users:
+        return {}
+    field = f"email_{category}"
+    default = NotificationPreference._meta.get_field(field).default
+    wanted = {u.pk: default for u in users}
+    wanted.update(NotificationPreference.objects.filter(user__in=users).values_list("user_id", field))
+    return wanted
 
 
 def notify(*, actor=None, recipients, subject, body="", link="", kind=Notification.Kind.GENERAL,
-           email=True, dedupe_key=""):
+           email=True, dedupe_key="", category=None):
     """Create one inbox notification per recipient and queue their e-mails after commit.
 
     With a `dedupe_key`, a recipient who already has a notification with that key is skipped,
-    so a job that runs twice does not notify twice. Returns the created notifications."""
+    so a job that runs twice does not notify twice. `category` (a NotificationPreference.Category;
+    default: derived from `kind`, none for general/stock/SLA) lets each recipient turn the e-mail
+    off; the inbox row is written regardless. Returns the created notifications."""
+    if category is None:
+        category = NotificationPreference.KIND_CATEGORY.get(kind, "")
+    category = NotificationPreference.Category(category) if category else ""
     created = []
     with transaction.atomic():
-        for user in {u.pk: u for u in recipients if u.is_active}.values():
+        people = list({u.pk: u for u in recipients if u.is_active}.values())
+        wanted = _email_wanted(people, category)
+        for user in people:
             with translation.override(user.language or settings.LANGUAGE_CODE):
                 row = Notification(
                     recipient=user, kind=kind, subject=str(subject)[:200], body=str(body), link=link,
-                    email=email and bool(user.email), dedupe_key=dedupe_key,
+                    email=email and bool(user.email) and wanted.get(user.pk, True), dedupe_key=dedupe_key,
                 )
             if dedupe_key:
                 try:

@@ -116,6 +116,33 @@ def portal_inbox(request):
     return _inbox(request, "portal/inbox.html")
 
 
+def _preferences(request, template, redirect_to):
+    from .errors import DomainError
+    from .preferences import PreferencesForm, preferences_of, update_preferences
+
+    current = preferences_of(request.user)
+    form = PreferencesForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_preferences(actor=request.user, **form.cleaned_data)
+        except DomainError as err:
+            form.add_domain_error(err)
+        else:
+            messages.success(request, _("Your notification preferences are saved."))
+            return redirect(redirect_to)
+    return render(request, template, {"form": form}, status=422 if form.errors else 200)
+
+
+@staff_required(Perm.CONSOLE)
+def console_preferences(request):
+    return _preferences(request, "console/preferences.html", "console:preferences")
+
+
+@dealer_required(Perm.PORTAL)
+def portal_preferences(request):
+    return _preferences(request, "portal/preferences.html", "portal:preferences")
+
+
 @login_required
 @require_POST
 def inbox_mark_read(request):

@@ -1,0 +1,130 @@
+"""Loyalty points: an append-only ledger (LoyaltyEntry) and a balance row per company
+(LoyaltyAccount) that every change locks first, so two redemptions at once can never take
+the balance below zero (the database's check constraint is the last line)."""
+
+from decimal import ROUND_FLOOR, Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from oms import money
+from oms.errors import ValidationFailed
+
+from ..errors import InsufficientPoints, LoyaltyUnavailable
+from ..models import Company, LoyaltyAccount, LoyaltyEntry
+from ..selectors import active_loyalty_rule
+
+
+def _lock_account(company) -> LoyaltyAccount:
+    """The company's balance row, created on first use and locked for this transaction."""
+    company_id = company.pk if isinstance(company, Company) else company
+    LoyaltyAccount.objects.bulk_create([LoyaltyAccount(company_id=company_id)], ignore_conflicts=True)
+    return LoyaltyAccount.objects.select_for_update().get(company_id=company_id)
+
+
+def _write(account, *, kind, points, **fields) -> LoyaltyEntry:
+    account.balance = F("balance") + points
+    account.save(update_fields=["balance", "updated_at"])
+    account.refresh_from_db(fields=["balance"])
+    return LoyaltyEntry.objects.create(company_id=account.company_id, kind=kind, points=points,
+                                       balance_after=account.balance, **fields)
+
+
+def points_value(*, company, points) -> Decimal:
+    """What `points` are worth as a discount for `company` today (0 without an active rule)."""
+    rule = active_loyalty_rule(company)
+    if rule is None or points <= 0:
+        return money.quantize(0, company.currency)
+    return money.quantize(Decimal(points) * rule.point_value, company.currency)
+
+
+def award_points(*, company, order_number, amount, currency, reason="", actor=None):
+    """Credit the points an order earns: floor(amount × the active rule's points per unit).
+
+    Idempotent per `order_number`: calling it again for the same order (a retry, a second
+    completion) returns the existing entry and awards nothing more — a unique constraint
+    backs this up. Returns the LoyaltyEntry, or None when no active rule applies or the
+    order earns no points. Call it inside the transaction that completes (later: pays) the
+    order, so a rollback takes the points back too."""
+    if not order_number:
+        raise ValidationFailed(_("An order number is needed to award points."), field="order_number")
+    amount = money.quantize(amount, currency)
+    with transaction.atomic():
+        account = _lock_account(company)
+        existing = LoyaltyEntry.objects.filter(kind=LoyaltyEntry.Kind.EARNED, order_number=order_number).first()
+        if existing is not None:
+            return existing
+        company = company if isinstance(company, Company) else Company.objects.get(pk=company)
+        rule = active_loyalty_rule(company)
+        if rule is None or amount <= 0:
+            return None
+        points = int((amount * rule.points_per_unit).to_integral_value(rounding=ROUND_FLOOR))
+        if points <= 0:
+            return None
+        try:
+            with transaction.atomic():
+                return _write(account, kind=LoyaltyEntry.Kind.EARNED, points=points, order_number=order_number,
+                              reference=order_number, amount=amount, currency=currency, rule=rule, actor=actor,
+                              note=str(reason)[:200])
+        except IntegrityError:  # the same order awarded by another company's call at the same moment
+            return LoyaltyEntry.objects.get(kind=LoyaltyEntry.Kind.EARNED, order_number=order_number)
+
+
+def redeem_points(*, actor, company, points, reference) -> Decimal:
+    """Spend `points` of `company`'s balance and return the discount they buy, in the company's
+    currency (a Decimal quantized by oms.money), e.g. 500 points × ¥0.01 = Decimal("5.00").
+
+    Raises (before writing anything):
+    - ValidationFailed (field "points") if points is not a positive whole number;
+    - LoyaltyUnavailable if no loyalty rule is active for the company today, or `points` is
+      below the rule's minimum redemption;
+    - InsufficientPoints if the balance is lower than `points`.
+    The balance row is locked, so concurrent redemptions queue and never overdraw. Call it in
+    the same transaction as the order it pays for (e.g. inside place_order's atomic block):
+    if the order fails, the redemption rolls back with it. `reference` (e.g. the order number
+    or the checkout's idempotency key) is stored on the ledger entry."""
+    try:
+        points = int(points)
+    except (TypeError, ValueError):
+        raise ValidationFailed(_("Enter a whole number of points."), field="points")
+    if points <= 0:
+        raise ValidationFailed(_("Enter a positive number of points."), field="points")
+    rule = active_loyalty_rule(company)
+    if rule is None:
+        raise LoyaltyUnavailable(_("Points cannot be redeemed: there is no loyalty programme for your account today."),
+                                 field="points")
+    if points < rule.min_redeem_points:
+        raise LoyaltyUnavailable(_("Redeem at least %(min)d points at a time.") % {"min": rule.min_redeem_points},
+                                 field="points")
+    with transaction.atomic():
+        account = _lock_account(company)
+        if account.balance < points:
+            raise InsufficientPoints(
+                _("You have %(balance)d points; %(points)d cannot be redeemed.") % {"balance": account.balance, "points": points},
+                field="points", extra={"balance": account.balance})
+        discount = money.quantize(Decimal(points) * rule.point_value, company.currency)
+        _write(account, kind=LoyaltyEntry.Kind.REDEEMED, points=-points, reference=str(reference)[:80],
+               amount=discount, currency=company.currency, rule=rule, actor=actor)
+    return discount
+
+
+def adjust_points(*, actor, company, points, note, kind=LoyaltyEntry.Kind.ADJUSTED) -> LoyaltyEntry:
+    """A manual correction (+ or −) or an expiry (−), with a reason. Cannot take the balance
+    below zero."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationFailed(_("Say why the points are adjusted."), field="note")
+    points = int(points)
+    if points == 0:
+        raise ValidationFailed(_("Enter a number of points other than zero."), field="points")
+    if kind == LoyaltyEntry.Kind.EXPIRED and points > 0:
+        points = -points
+    with transaction.atomic():
+        account = _lock_account(company)
+        if account.balance + points < 0:
+            raise InsufficientPoints(_("The balance is %(balance)d points; it cannot go below zero.")
+                                     % {"balance": account.balance}, field="points")
+        return _write(account, kind=kind, points=points, note=note[:200], actor=actor,
+                      reference=f"{kind}:{timezone.now():%Y%m%d}")
