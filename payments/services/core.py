@@ -1,0 +1,191 @@
+"""Payments: start one through a gateway, move it through its states, what happens when the
+money arrives, bank transfers confirmed by finance, refunds."""
+
+import logging
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.models import Company
+from oms.models import Notification
+from oms.money import quantize, to_decimal
+from oms.notifications import notify
+from oms.permissions import StaffRole
+from orders.models import Order, Status
+
+from ..errors import GatewayError, IllegalTransition, InvalidPaymentInput, RefundNotAllowed
+from ..gateways import enabled_gateways, get_gateway
+from ..models import Invoice, Method, Payment, PaymentStatus, Refund
+from ..state import SETTLED, can_transition
+from . import invoices as invoicing
+
+logger = logging.getLogger("payments")
+User = get_user_model()
+PAYABLE_ORDER = frozenset(set(Status) - {Status.DRAFT, Status.CANCELLED})
+
+
+def lock_payment(payment_or_pk) -> Payment:
+    return Payment.objects.select_for_update(of=("self",)).get(pk=getattr(payment_or_pk, "pk", payment_or_pk))
+
+
+def transition_payment(payment, to) -> Payment:
+    """The one way a payment changes status (row already locked by the caller)."""
+    if not can_transition(payment.status, to):
+        raise IllegalTransition(payment, to)
+    payment.status = to
+    fields = ["status", "updated_at"]
+    if to == PaymentStatus.PAID and payment.paid_at is None:
+        payment.paid_at = timezone.now()
+        fields.append("paid_at")
+    payment.save(update_fields=fields)
+    return payment
+
+
+def notify_finance(subject, body="", link=""):
+    recipients = list(User.objects.filter(staff_role=StaffRole.FINANCE, is_active=True))
+    if recipients:
+        notify(recipients=recipients, subject=subject, body=body, link=link, kind=Notification.Kind.PAYMENT)
+
+
+def _order_outstanding(order) -> "Decimal":  # noqa: F821
+    paid = (Payment.objects.filter(order=order, status__in=SETTLED)
+            .aggregate(s=Sum(F("amount") - F("amount_refunded")))["s"] or 0)
+    return max(order.total - paid, 0)
+
+
+def order_outstanding(order):
+    invoice = invoicing.live_invoice(order)
+    if invoice is not None:
+        return invoice.balance
+    return quantize(_order_outstanding(order), order.currency)
+
+
+def start_payment(*, actor, company, gateway, order=None, invoice=None, return_url="") -> tuple[Payment, str]:
+    """A pending payment for what `order` or `invoice` still owes, started on `gateway`.
+    Returns the payment and the URL of the gateway's hosted page."""
+    gw = get_gateway(gateway)
+    if gw is None:
+        raise InvalidPaymentInput(_("That payment method is not available."), field="gateway")
+    if (order is None) == (invoice is None):
+        raise InvalidPaymentInput(_("Pay either an order or an invoice."))
+    if invoice is not None:
+        if invoice.company_id != company.pk or invoice.status not in (Invoice.Status.OPEN, Invoice.Status.PARTIALLY_PAID):
+            raise InvalidPaymentInput(_("Invoice %(number)s is not open for payment.") % {"number": invoice.number})
+        amount, currency, target_order = invoice.balance, invoice.currency, invoice.order
+    else:
+        if order.company_id != company.pk or order.is_paid or order.status not in PAYABLE_ORDER:
+            raise InvalidPaymentInput(_("Order %(number)s has nothing to pay.") % {"number": order.number})
+        amount, currency, target_order = order_outstanding(order), order.currency, order
+    if amount <= 0:
+        raise InvalidPaymentInput(_("There is nothing left to pay."))
+    with transaction.atomic():
+        payment = Payment.objects.create(
+            company=company, order=target_order, invoice=invoice, method=Method.CARD, gateway=gateway,
+            amount=amount, currency=currency, created_by=actor if actor is not None and actor.pk else None,
+        )
+        checkout = gw.create_payment(payment, return_url=return_url)
+    return payment, checkout.redirect_url or checkout.qr_payload
+
+
+def mark_paid(*, actor, payment) -> Payment:
+    """The money for `payment` arrived (row locked by the caller): payment → paid, allocate it
+    to its invoice (issuing one for a prepaid order), mark the order paid — which releases a
+    prepaid order held for payment."""
+    transition_payment(payment, PaymentStatus.PAID)
+    invoice = None
+    if payment.invoice_id:
+        invoice = Invoice.objects.get(pk=payment.invoice_id)
+    elif payment.order_id:
+        order = Order.objects.select_related("company").get(pk=payment.order_id)
+        invoice = invoicing.live_invoice(order)
+        if invoice is None and order.payment_terms == Company.PaymentTerms.PREPAID and order.status in PAYABLE_ORDER:
+            invoice = invoicing.issue_invoice(actor=actor, order=order, apply_credit=False)
+    if invoice is not None and invoice.status != Invoice.Status.VOID:
+        invoicing.allocate_payment(actor=actor, payment=payment, invoice=invoice)
+        invoicing.apply_customer_credit(actor=actor, invoice=invoice)
+        payment.refresh_from_db()
+    if payment.order_id:
+        order = Order.objects.only("pk", "is_paid", "total", "currency").get(pk=payment.order_id)
+        if not order.is_paid and _order_outstanding(order) <= 0:
+            from orders.services.workflow import record_payment_received
+
+            record_payment_received(actor=actor, order=order)
+    return payment
+
+
+def record_bank_transfer(*, actor, amount, reference, order=None, invoice=None, company=None, currency=None) -> Payment:
+    """Finance confirms a bank transfer by hand, for an order, an invoice, or just a customer
+    (kept as credit). Anything beyond what the invoice owes stays as customer credit."""
+    reference = (reference or "").strip()
+    if not reference:
+        raise InvalidPaymentInput(_("Enter the bank reference of the transfer."), field="reference")
+    if invoice is not None:
+        company, currency, order = invoice.company, invoice.currency, invoice.order
+        if invoice.status == Invoice.Status.VOID:
+            raise InvalidPaymentInput(_("Invoice %(number)s is void.") % {"number": invoice.number}, field="invoice")
+    elif order is not None:
+        company, currency = order.company, order.currency
+    if company is None or currency is None:
+        raise InvalidPaymentInput(_("Choose the order or invoice the transfer pays."), field="invoice")
+    amount = quantize(to_decimal(amount), currency)
+    if amount <= 0:
+        raise InvalidPaymentInput(_("The amount must be more than zero."), field="amount")
+    if Payment.objects.filter(method=Method.BANK_TRANSFER, gateway="bank", gateway_ref=reference).exists():
+        raise InvalidPaymentInput(_("A transfer with reference %(ref)s was already recorded.") % {"ref": reference},
+                                  field="reference")
+    with transaction.atomic():
+        payment = Payment.objects.create(
+            company=company, order=order, invoice=invoice, method=Method.BANK_TRANSFER, gateway="bank",
+            gateway_ref=reference, reference=reference, amount=amount, currency=currency,
+            created_by=actor if actor is not None and actor.pk else None,
+        )
+        payment = lock_payment(payment)
+        return mark_paid(actor=actor, payment=payment)
+
+
+def refund_payment(*, actor, payment, amount, reason) -> Refund:
+    """Give back up to what was paid and not yet refunded — the payment row is locked, so two
+    refunds at once cannot together exceed it. Money that had paid invoices is taken back from
+    them (newest allocation first), reopening them."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise RefundNotAllowed(_("Give a reason for the refund."), field="reason")
+    with transaction.atomic():
+        payment = lock_payment(payment)
+        amount = quantize(to_decimal(amount), payment.currency)
+        if amount <= 0:
+            raise RefundNotAllowed(_("The refund must be more than zero."), field="amount")
+        if payment.status not in (PaymentStatus.PAID, PaymentStatus.PARTIALLY_PAID, PaymentStatus.PARTIALLY_REFUNDED):
+            raise RefundNotAllowed(_("Payment %(number)s is %(status)s: nothing to refund.")
+                                   % {"number": payment.display_number, "status": payment.get_status_display().lower()})
+        if amount > payment.refundable:
+            raise RefundNotAllowed(_("At most %(left)s can still be refunded on payment %(number)s.")
+                                   % {"left": payment.refundable, "number": payment.display_number}, field="amount")
+        if amount > payment.unallocated:
+            invoicing.release_allocations(payment, amount - payment.unallocated)
+        gateway_ref = ""
+        gw = get_gateway(payment.gateway) if payment.gateway in enabled_gateways() else None
+        if gw is not None:
+            try:
+                gateway_ref = gw.refund(payment, amount)
+            except GatewayError:
+                raise
+            except Exception as err:  # the gateway's own failure: nothing written yet (rolled back)
+                logger.exception("refund failed at %s for payment %s", payment.gateway, payment.pk)
+                raise GatewayError(_("The gateway refused the refund: %(err)s") % {"err": err})
+        refund = Refund.objects.create(payment=payment, amount=amount, status=Refund.Status.SUCCEEDED, reason=reason[:300],
+                                       gateway_ref=gateway_ref, created_by=actor if actor is not None and actor.pk else None)
+        payment.amount_refunded += amount
+        payment.save(update_fields=["amount_refunded", "updated_at"])
+        transition_payment(payment, PaymentStatus.REFUNDED if payment.amount_refunded >= payment.amount
+                           else PaymentStatus.PARTIALLY_REFUNDED)
+        return refund
+
+
+def cancel_payment(*, actor, payment) -> Payment:
+    with transaction.atomic():
+        payment = lock_payment(payment)
+        return transition_payment(payment, PaymentStatus.CANCELLED)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from .views import public
+
+app_name = "payments"
+urlpatterns = [
+    path("callback/<slug:gateway>/", public.callback, name="callback"),
+    path("sandbox/<str:token>/", public.sandbox_page, name="sandbox_page"),
+]
