@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ApprovalRule, Order, OrderEvent, SlaTarget
+from .models import ApprovalRule, Order, OrderEvent, SlaTarget, TrackingEvent
 
 
 @admin.register(ApprovalRule)
@@ -38,6 +38,27 @@ class OrderAdmin(admin.ModelAdmin):
     list_select_related = ("company",)
     show_full_result_count = False  # no COUNT(*) over millions of orders
     inlines = [OrderEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TrackingEvent)
+class TrackingEventAdmin(admin.ModelAdmin):
+    """Read-only: carrier events are appended by orders.services.tracking, never edited."""
+
+    list_display = ("shipment", "status", "occurred_at", "location", "source", "external_id", "created_at")
+    list_filter = ("status", "source")
+    search_fields = ("shipment__number", "shipment__tracking_number", "external_id", "location")
+    list_select_related = ("shipment",)
+    date_hierarchy = "occurred_at"
+    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False

@@ -2,17 +2,21 @@
 quantities, pack sizes, address, prices) is decided by orders.services; its DomainError comes
 back to the form through `DomainErrorForm.add_domain_error`."""
 
+import csv
 import uuid
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import Address
+from customers.models import Address, Company
 from inventory.models import Warehouse
+from oms.csv_upload import csv_reader, read_csv_text
+from oms.errors import ValidationFailed
 from oms.forms import DomainErrorForm
 
 from . import selectors_console
-from .models import Shipment, Tag
+from .models import Shipment, Tag, TrackingEvent
 from .services.intake import MAX_LINES
 
 # --- the queue's filters -------------------------------------------------------------------
@@ -36,8 +40,14 @@ def dress_queue_filters(form):
 # --- phone / e-mail order entry ------------------------------------------------------------
 
 class OrderEntryForm(DomainErrorForm):
-    company = forms.ModelChoiceField(label=_("Customer"), queryset=selectors_console.entry_customers(),
-                                     empty_label=_("Choose a customer"))
+    # The customer picker: a search box (code, name, a contact's phone or e-mail) whose htmx
+    # results fill the hidden `company` id. Without JavaScript the typed text is resolved on
+    # submit (see selectors_console.resolve_customer), with a field error when it is unknown
+    # or matches several customers.
+    customer = forms.CharField(label=_("Customer"), max_length=200, required=False, widget=forms.TextInput(attrs={
+        "type": "search", "autocomplete": "off", "spellcheck": "false",
+        "placeholder": _("Code, name, contact phone or e-mail")}))
+    company = forms.CharField(required=False, widget=forms.HiddenInput)
     ship_to = forms.ModelChoiceField(label=_("Ship to"), queryset=Address.objects.none(), required=False,
                                      empty_label=_("The customer's default shipping address"))
     customer_po = forms.CharField(label=_("Customer PO number"), max_length=60, required=False)
@@ -49,23 +59,53 @@ class OrderEntryForm(DomainErrorForm):
                                      widget=forms.CheckboxSelectMultiple)
     idempotency_key = forms.CharField(max_length=80, widget=forms.HiddenInput)
 
+    field_aliases = {"company": "customer"}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound and not self.initial.get("idempotency_key"):
             # one token per rendered form: sending the same form twice places one order
             self.initial["idempotency_key"] = uuid.uuid4().hex
-        self.customer = self._chosen_company()
-        self.fields["ship_to"].queryset = selectors_console.shipping_addresses(self.customer)
+        self.matches = None  # when the typed customer is unknown (0) or ambiguous (2+)
+        self.chosen = self._chosen_company()
+        if self.chosen is not None and not self.is_bound:
+            self.initial["company"], self.initial["customer"] = self.chosen.pk, selectors_console.picker_label(self.chosen)
+        self.fields["ship_to"].queryset = selectors_console.shipping_addresses(self.chosen)
 
     def _chosen_company(self):
-        """The customer picked so far (bound data or initial), for the address list."""
-        value = self["company"].value()
-        if isinstance(value, self.fields["company"].queryset.model):
+        """The customer picked so far, for the address list and the order: the picker's hidden
+        id (bound data or initial) unless the text was changed since, else the typed text."""
+        # raw values: reading them through the bound fields would cache them before the
+        # initial text for a preset customer is set
+        source = self.data if self.is_bound else self.initial
+        value = source.get(self.add_prefix("company") if self.is_bound else "company")
+        if isinstance(value, Company):
             return value
-        try:
-            return self.fields["company"].queryset.filter(pk=int(value)).first() if value else None
-        except (TypeError, ValueError):
+        picked = None
+        if str(value or "").strip().isdigit():
+            picked = selectors_console.entry_customers().filter(pk=int(value)).first()
+        text = " ".join(str(source.get(self.add_prefix("customer") if self.is_bound else "customer") or "").split())
+        if picked is not None and (not text or text == " ".join(selectors_console.picker_label(picked).split())):
+            return picked
+        if not text:
             return None
+        company, self.matches = selectors_console.resolve_customer(text)
+        return company
+
+    def clean(self):
+        data = super().clean()
+        if self.chosen is None:
+            text = (data.get("customer") or "").strip()
+            if not text:
+                self.add_error("customer", _("Choose the customer: type its code, name, or a contact's phone or e-mail."))
+            elif not self.matches:
+                self.add_error("customer", _("No customer matches “%(text)s”: type its code, name, or a contact's "
+                                             "phone or e-mail.") % {"text": text[:80]})
+            else:
+                self.add_error("customer", _("“%(text)s” matches several customers: pick one from the list or type "
+                                             "its code.") % {"text": text[:80]})
+        data["company"] = self.chosen
+        return data
 
 
 class OrderLineForm(forms.Form):
@@ -181,3 +221,224 @@ class ShipForm(DomainErrorForm):
     cost = forms.DecimalField(label=_("Shipping cost"), required=False, min_value=0, max_digits=14, decimal_places=2,
                               error_messages={"min_value": _("The cost cannot be negative.")})
     box = forms.CharField(label=_("Box"), max_length=40, required=False)
+
+
+# --- carrier tracking ------------------------------------------------------------------------
+
+class TrackingEventForm(DomainErrorForm):
+    """One tracking event typed by staff on the shipment page (the service judges the rest:
+    shipped or not, time not in the future)."""
+
+    status = forms.ChoiceField(label=_("Tracking status"), choices=[("", _("Choose…"))] + TrackingEvent.Status.choices,
+                               error_messages={"required": _("Choose the tracking status.")})
+    occurred_at = forms.DateTimeField(
+        label=_("When it happened"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        error_messages={"required": _("Enter when it happened."), "invalid": _("Enter a date and time.")})
+    location = forms.CharField(label=_("Location"), max_length=120, required=False,
+                               widget=forms.TextInput(attrs={"placeholder": _("e.g. Wuhan hub")}))
+    description = forms.CharField(label=_("Description"), max_length=500, required=False,
+                                  widget=forms.TextInput(attrs={"placeholder": _("What the carrier says")}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_tracking_%s")
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and "occurred_at" not in self.initial:
+            self.initial["occurred_at"] = timezone.localtime().replace(second=0, microsecond=0)
+
+
+TRACKING_CSV_MAX_BYTES = 2 * 1024 * 1024
+TRACKING_CSV_COLUMNS = ("tracking_number", "status", "occurred_at", "location", "description", "external_id")
+TRACKING_CSV_REQUIRED = ("tracking_number", "status", "occurred_at")
+_CSV_ALIASES = {"tracking": "tracking_number", "tracking_no": "tracking_number", "waybill": "tracking_number",
+                "waybill_number": "tracking_number", "time": "occurred_at", "date": "occurred_at",
+                "event_time": "occurred_at", "when": "occurred_at", "event_id": "external_id", "id": "external_id"}
+
+
+def _csv_column(name):
+    key = "_".join(str(name or "").strip().lower().replace("-", " ").split())
+    return _CSV_ALIASES.get(key, key)
+
+
+class TrackingCsvForm(forms.Form):
+    """A carrier's tracking file: CSV (UTF-8 or GB18030, comma, semicolon or tab separated)
+    with a header line naming the columns; tracking_number, status and occurred_at are needed,
+    location, description and external_id (the carrier's event id) are optional. The parsed
+    rows (dicts, each with its `line` in the file) are in `self.rows` once valid."""
+
+    file = forms.FileField(label=_("Carrier tracking file (CSV)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+                           error_messages={"required": _("Choose the CSV file to upload."),
+                                           "empty": _("The file is empty.")})
+
+    def clean_file(self):
+        from .services.tracking import MAX_IMPORT_ROWS
+
+        upload = self.cleaned_data["file"]
+        try:
+            reader = csv_reader(read_csv_text(upload, max_bytes=TRACKING_CSV_MAX_BYTES))
+        except ValidationFailed as err:
+            raise forms.ValidationError(str(err.message), code=err.code) from None
+        try:
+            header = [_csv_column(h) for h in next(reader, [])]
+            missing = [c for c in TRACKING_CSV_REQUIRED if c not in header]
+            if missing:
+                raise forms.ValidationError(
+                    _("The header line must name the columns %(needed)s (missing: %(missing)s).")
+                    % {"needed": ", ".join(TRACKING_CSV_REQUIRED), "missing": ", ".join(missing)}, code="header")
+            rows = []
+            for values in reader:
+                if not any(v.strip() for v in values):
+                    continue
+                row = {c: "" for c in TRACKING_CSV_COLUMNS}
+                row.update({col: v.strip() for col, v in zip(header, values) if col in TRACKING_CSV_COLUMNS})
+                row["line"] = reader.line_num
+                rows.append(row)
+                if len(rows) > MAX_IMPORT_ROWS:
+                    raise forms.ValidationError(_("A file may hold at most %(n)d events: split it and upload the parts.")
+                                                % {"n": MAX_IMPORT_ROWS}, code="too_many_rows")
+        except csv.Error as err:
+            raise forms.ValidationError(_("Line %(line)d cannot be read as CSV: %(error)s")
+                                        % {"line": reader.line_num, "error": err}, code="csv")
+        if not rows:
+            raise forms.ValidationError(_("The file has no events under its header line."), code="no_rows")
+        self.rows = rows
+        return upload
+
+
+# --- dealer portal -------------------------------------------------------------------------
+
+class AddToCartForm(forms.Form):
+    product = forms.IntegerField(widget=forms.HiddenInput)
+    # text: the cart service judges whole numbers and pack sizes and says what is wrong
+    quantity = forms.CharField(label=_("Quantity"), max_length=12, widget=forms.NumberInput(
+        attrs={"min": 1, "inputmode": "numeric", "class": "qty-input"}))
+
+
+class CartLineForm(DomainErrorForm):
+    quantity = forms.CharField(label=_("Quantity"), max_length=12, widget=forms.NumberInput(
+        attrs={"min": 0, "inputmode": "numeric", "class": "qty-input"}))
+
+
+class QuickOrderForm(DomainErrorForm):
+    lines = forms.CharField(
+        label=_("Lines"), required=False, max_length=200_000,
+        help_text=_("One line per product: SKU and quantity, e.g. “VALVE-20 10”, “VALVE-20,10” or “VALVE-20 x 10”."),
+        widget=forms.Textarea(attrs={"rows": 8, "autocomplete": "off", "spellcheck": "false",
+                                     "placeholder": "VALVE-20 10\nPIPE-32, 50\nTAPE x 12"}))
+    file = forms.FileField(label=_("…or upload a CSV file"), required=False,
+                           help_text=_("Columns: SKU, quantity (a header row is optional). At most 1 MB."),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv,text/plain"}))
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("lines") or "").strip() and not data.get("file") and not self.errors:
+            raise forms.ValidationError(_("Paste some lines or choose a CSV file."), code="empty")
+        return data
+
+
+class CheckoutForm(DomainErrorForm):
+    field_aliases = {"points": "loyalty_points"}  # customers.services.redeem_points names it "points"
+    ship_to = forms.ModelChoiceField(label=_("Ship to"), queryset=Address.objects.none(), empty_label=None)
+    requested_date = forms.DateField(label=_("Requested delivery date"), required=False,
+                                     widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    customer_po = forms.CharField(label=_("Your PO number"), max_length=60, required=False)
+    payment_method = forms.ChoiceField(label=_("Payment"), widget=forms.RadioSelect)
+    notes = forms.CharField(label=_("Notes for us"), max_length=2000, required=False,
+                            widget=forms.Textarea(attrs={"rows": 2}))
+    loyalty_points = forms.IntegerField(label=_("Loyalty points to redeem"), required=False, min_value=0,
+                                        max_value=10_000_000, widget=forms.NumberInput(attrs={"min": 0}))
+    idempotency_key = forms.CharField(max_length=80, widget=forms.HiddenInput)
+
+    def __init__(self, *args, company, addresses, methods, today, loyalty=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and not self.initial.get("idempotency_key"):
+            # one token per rendered checkout: sending this form twice places one order
+            self.initial["idempotency_key"] = uuid.uuid4().hex
+        self.fields["ship_to"].queryset = addresses
+        self.fields["ship_to"].label_from_instance = lambda a: ", ".join(
+            p for p in [a.label, a.recipient, a.line1, a.city, a.province] if p)
+        self.fields["payment_method"].choices = methods
+        if methods and not self.initial.get("payment_method"):
+            self.initial["payment_method"] = methods[0][0]
+        self.fields["requested_date"].widget.attrs["min"] = today.isoformat()
+        if not loyalty:
+            del self.fields["loyalty_points"]
+
+
+class PortalOrderFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=60, required=False, widget=forms.TextInput(
+        attrs={"type": "search", "placeholder": _("Order number or your PO"), "aria-label": _("Search")}))
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .models import Status
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("Any status"))] + list(Status.choices)
+        self.fields["status"].widget.attrs["aria-label"] = _("Status")
+
+
+class PortalCancelForm(DomainErrorForm):
+    reason = forms.CharField(label=_("Why do you cancel it?"), max_length=500, required=False,
+                             widget=forms.TextInput(attrs={"placeholder": _("Reason (required)")}))
+
+
+class CartDecisionForm(DomainErrorForm):
+    comment = forms.CharField(label=_("Comment"), max_length=1000, required=False,
+                              widget=forms.TextInput(attrs={"placeholder": _("Comment")}))
+
+
+class ReceiptForm(DomainErrorForm):
+    received_by = forms.CharField(label=_("Received by"), max_length=120, required=False)
+    received_at = forms.DateTimeField(label=_("Received at"), required=False,
+                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+                                      input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"])
+
+
+class ConfirmReceiptForm(ReceiptForm):
+    signature_text = forms.CharField(label=_("Type your name as signature"), max_length=120, required=False)
+    signature_image = forms.CharField(required=False, max_length=400_000, widget=forms.HiddenInput(
+        attrs={"data-signature-input": True}))
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class DiscrepancyForm(ReceiptForm):
+    field_aliases = {"attachments": "photos", "lines": "__all__"}
+    description = forms.CharField(label=_("What is wrong?"), max_length=4000, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3, "placeholder": _(
+                                      "e.g. 2 cartons missing, one valve body cracked")}))
+    photos = MultipleFileField(label=_("Photos"), required=False,
+                               help_text=_("Up to 5 photos (JPEG, PNG, GIF or WebP), 5 MB each."))
+
+    def __init__(self, *args, shipment_lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shipment_lines = list(shipment_lines)
+        for line in self.shipment_lines:
+            self.fields[f"line_{line.pk}"] = forms.IntegerField(
+                label=f"{line.order_line.product.sku} — {line.order_line.product.name}", min_value=0,
+                max_value=10_000_000, initial=line.quantity, required=False,
+                widget=forms.NumberInput(attrs={"min": 0, "class": "qty-input"}))
+
+    def line_fields(self):
+        return [(line, self[f"line_{line.pk}"]) for line in self.shipment_lines]
+
+    def received_quantities(self):
+        data = getattr(self, "cleaned_data", {})
+        return {line.pk: data[f"line_{line.pk}"] for line in self.shipment_lines
+                if data.get(f"line_{line.pk}") is not None}

@@ -322,3 +322,119 @@ class SlaTarget(models.Model):
 
     def __str__(self):
         return f"{self.get_status_display()}: {self.hours} h"
+
+
+class Cart(models.Model):
+    """A dealer user's basket in the portal, kept on the server so it survives signing out.
+
+    Each user has at most one open cart per company. Checking out turns it into an order
+    (status `ordered`); a buyer's cart above the company's buyer order limit is instead
+    submitted for the dealer's approver (`awaiting_approval`) with the checkout details kept
+    here, then `ordered` or `rejected`. Closed carts stay as the record of what was asked."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+        ORDERED = "ordered", _("Ordered")
+        REJECTED = "rejected", _("Rejected")
+
+    company = models.ForeignKey("customers.Company", on_delete=models.CASCADE, related_name="carts",
+                                verbose_name=_("customer"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="carts",
+                             verbose_name=_("user"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    # the checkout details, kept while the cart waits for the dealer's approver
+    ship_to = models.ForeignKey("customers.Address", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+", verbose_name=_("ship-to address"))
+    requested_date = models.DateField(_("requested delivery"), null=True, blank=True)
+    customer_po = models.CharField(_("customer PO number"), max_length=60, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    payment_method = models.CharField(_("payment method"), max_length=20, blank=True)
+    loyalty_points = models.PositiveIntegerField(_("loyalty points to redeem"), default=0)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=80, null=True, blank=True)
+    total = models.DecimalField(_("total when submitted"), null=True, blank=True, **MONEY)
+    currency = models.CharField(_("currency"), max_length=3, choices=money.CURRENCY_CHOICES, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_comment = models.TextField(_("comment"), blank=True)
+    order = models.ForeignKey(Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                              verbose_name=_("order"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("cart")
+        verbose_name_plural = _("carts")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "user"], condition=models.Q(status="open"),
+                                    name="cart_one_open_per_user"),
+            models.UniqueConstraint(fields=["idempotency_key"], condition=models.Q(idempotency_key__isnull=False),
+                                    name="cart_idempotency_key_unique"),
+        ]
+        indexes = [models.Index(fields=["company", "status"], name="cart_company_status_idx")]
+
+    def __str__(self):
+        return f"{self.company_id}/{self.user_id} #{self.pk} ({self.status})"
+
+
+class CartLine(models.Model):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines", verbose_name=_("cart"))
+    product = models.ForeignKey("inventory.Product", on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
+    quantity = models.PositiveIntegerField(_("quantity"))
+    added_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("cart line")
+        verbose_name_plural = _("cart lines")
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "product"], name="cartline_one_per_product"),
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="cartline_quantity_positive"),
+        ]
+
+
+class TrackingEvent(models.Model):
+    """What the carrier says happened to a shipped parcel: appended, never changed. A carrier
+    that sends the same event again (same `external_id` for the shipment) makes one row."""
+
+    class Status(models.TextChoices):
+        INFO_RECEIVED = "info_received", _("Information received")
+        PICKED_UP = "picked_up", _("Picked up")
+        IN_TRANSIT = "in_transit", _("In transit")
+        OUT_FOR_DELIVERY = "out_for_delivery", _("Out for delivery")
+        DELIVERED = "delivered", _("Delivered")
+        EXCEPTION = "exception", _("Exception")
+        RETURNED_TO_SENDER = "returned_to_sender", _("Returned to sender")
+
+    class Source(models.TextChoices):
+        CONSOLE = "console", _("Console")
+        CARRIER = "carrier", _("Carrier file")
+        API = "api", _("REST API")
+
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="tracking_events",
+                                 verbose_name=_("shipment"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    location = models.CharField(_("location"), max_length=120, blank=True)
+    occurred_at = models.DateTimeField(_("happened"))
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.CONSOLE)
+    external_id = models.CharField(_("carrier's event id"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("recorded by"))
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tracking event")
+        verbose_name_plural = _("tracking events")
+        ordering = ["-occurred_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["shipment", "external_id"], condition=~models.Q(external_id=""),
+                                    name="trackingevent_external_id_unique"),
+        ]
+        indexes = [models.Index(fields=["shipment", "occurred_at"], name="trackingevent_shipment_idx")]
+
+    def __str__(self):
+        return f"{self.shipment_id} {self.status} @ {self.occurred_at:%Y-%m-%d %H:%M}"

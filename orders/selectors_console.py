@@ -3,15 +3,18 @@ pickers and SKU preview, the edit form's rows, the approvals inbox badge, the fu
 the SLA board and the dashboard's counts. Each costs a fixed number of queries whatever the
 number of rows."""
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Sum, Window
+import re
+
+from django.db.models import Case, Count, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, Sum, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
-from customers.models import Address, Company
+from customers.models import Address, Company, Contact
 from inventory.models import Product, Stock
 
 from .errors import NoPrice
-from .models import Order, OrderLine, Shipment, ShipmentLine, SlaTarget, Status
+from .models import Order, OrderEvent, OrderLine, Shipment, ShipmentLine, SlaTarget, Status, TrackingEvent
 from .pricing import PricingContext
 from .selectors import shipments_to_work
 from .services.sla import overdue_q, with_due
@@ -69,6 +72,118 @@ def sku_preview(*, code, company=None, quantity=None, region=None):
         except NoPrice as err:
             result["price_error"] = str(err.message)
     return result
+
+
+# --- the entry form's pickers (customer search, SKU autocomplete) ---------------------------------
+
+PICKER_LIMIT = 10
+PICKER_MIN_CHARS = 2
+
+
+def _squash(text, limit):
+    return " ".join(str(text or "").split())[:limit]
+
+
+def search_customers(q, limit=PICKER_LIMIT):
+    """Customers staff may key an order for whose code or name, or one of whose contacts'
+    phone or e-mail, contains `q` (phone numbers match digits only, so 138-0013 finds
+    13800138000): the exact code first, then codes and names that start with `q`, then the
+    rest by name. One query; [] for fewer than two characters."""
+    q = _squash(q, 80)
+    if len(q) < PICKER_MIN_CHARS:
+        return []
+    contact_match = Q(email__icontains=q) | Q(phone__icontains=q)
+    contacts = Contact.objects.filter(company=OuterRef("pk"))
+    digits = re.sub(r"\D", "", q)
+    if len(digits) >= 4:
+        contacts = contacts.annotate(phone_digits=Func(F("phone"), Value("[^0-9]"), Value(""), Value("g"),
+                                                       function="regexp_replace"))
+        contact_match |= Q(phone_digits__contains=digits)
+    return list(
+        entry_customers().filter(Q(code__icontains=q) | Q(name__icontains=q) | Exists(contacts.filter(contact_match)))
+        .annotate(rank=Case(When(code__iexact=q, then=0), When(code__istartswith=q, then=1),
+                            When(name__istartswith=q, then=2), default=3, output_field=IntegerField()))
+        .order_by("rank", "name", "code")[:limit]
+    )
+
+
+def picker_label(company):
+    """What the customer picker shows once a customer is chosen (and reads back without JS)."""
+    return f"{company.code} — {company.name}"
+
+
+def resolve_customer(text):
+    """The customer a typed text means when the picker was not used (no JavaScript, or typed
+    and sent at once): "CODE — Name" as the picker writes it, a code, an exact name, or a search
+    with a single match. Returns (company, None) or (None, number of matches: 0 or 2+)."""
+    text = _squash(text, 200)
+    if not text:
+        return None, 0
+    code = text.split(" — ")[0].strip()
+    found = entry_customers().filter(Q(code__iexact=code) | Q(code__iexact=text)).first()
+    if found is not None:
+        return found, None
+    named = list(entry_customers().filter(name__iexact=text)[:2])
+    if len(named) == 1:
+        return named[0], None
+    matches = named or search_customers(text, limit=2)
+    if len(matches) == 1:
+        return matches[0], None
+    return None, len(matches)
+
+
+def search_products(q, limit=PICKER_LIMIT):
+    """Active products whose SKU or name contains `q`, or whose barcode starts with it: exact
+    SKU or barcode first, then SKUs and names that start with `q`, then the rest by SKU. One
+    query (the category is joined for pricing); [] for fewer than two characters."""
+    q = _squash(q, 40)
+    if len(q) < PICKER_MIN_CHARS:
+        return []
+    return list(
+        Product.objects.filter(active=True)
+        .filter(Q(sku__icontains=q) | Q(name__icontains=q) | Q(barcode__startswith=q))
+        .select_related("category")
+        .annotate(rank=Case(When(Q(sku__iexact=q) | Q(barcode=q), then=0), When(sku__istartswith=q, then=1),
+                            When(name__istartswith=q, then=2), default=3, output_field=IntegerField()))
+        .order_by("rank", "sku")[:limit]
+    )
+
+
+def product_choices(*, q, company=None, quantity=None, region=None, today=None, limit=PICKER_LIMIT):
+    """The SKU autocomplete's rows: up to `limit` active products matching `q`, each with this
+    customer's unit price (the intake's pricing engine, for the typed quantity or else the
+    product's pack size), its pack size and the units free now in all and per active warehouse.
+    A fixed number of queries whatever the number of rows: the products, the stock, and the
+    pricing rules (PricingContext) when a customer is given."""
+    products = search_products(q, limit)
+    try:
+        typed = int(str(quantity).strip())
+    except (TypeError, ValueError):
+        typed = 0
+    free = {}
+    if products:
+        rows = (Stock.objects.filter(product__in=products, warehouse__active=True)
+                .order_by("warehouse__priority", "warehouse__code")
+                .values_list("product_id", "warehouse__code", "on_hand", "reserved"))
+        for product_id, code, on_hand, reserved in rows:
+            free.setdefault(product_id, []).append((code, max(on_hand - reserved, 0)))
+    pricing = None
+    if company is not None and products:
+        pricing = PricingContext(company=company, products=products, on=today or timezone.localdate(), region=region)
+    choices = []
+    for p in products:
+        qty = typed if typed > 0 else p.pack_size
+        row = {"product": p, "quantity": qty, "priced": None, "price_error": "",
+               "currency": company.currency if company else "",
+               "by_warehouse": [(code, n) for code, n in free.get(p.pk, []) if n],
+               "available": sum(n for _c, n in free.get(p.pk, []))}
+        if pricing is not None:
+            try:
+                row["priced"] = pricing.price(p, qty)
+            except NoPrice as err:
+                row["price_error"] = str(err.message)
+        choices.append(row)
+    return choices
 
 
 # --- changes to an order (hold, edit) ----------------------------------------------------------
@@ -129,6 +244,35 @@ def shipment_for_packing(pk):
     return shipment
 
 
+def shipment_tracking(shipment):
+    """The shipment's tracking events, the latest to happen first (one query)."""
+    return list(TrackingEvent.objects.filter(shipment=shipment).select_related("recorded_by")
+                .order_by("-occurred_at", "-id"))
+
+
+def attach_latest_tracking(shipments):
+    """Set `latest_tracking` on each shipment: the event that happened last (by its time, not
+    by when it arrived), or None. One query for all of them."""
+    shipments = list(shipments)
+    ids = [s.pk for s in shipments if s.status in (Shipment.Status.SHIPPED, Shipment.Status.DELIVERED)]
+    latest = {}
+    if ids:
+        latest = {e.shipment_id: e for e in TrackingEvent.objects.filter(shipment_id__in=ids)
+                  .order_by("shipment_id", "-occurred_at", "-id").distinct("shipment_id")}
+    for s in shipments:
+        s.latest_tracking = latest.get(s.pk)
+    return shipments
+
+
+def attach_tracking_times(events):
+    """Set `occurred_at` on the timeline's tracking events (when the carrier says it happened,
+    which may be earlier than when it was recorded). No query."""
+    for e in events:
+        when = e.data.get("occurred_at") if e.kind == OrderEvent.Kind.TRACKING and isinstance(e.data, dict) else None
+        e.occurred_at = parse_datetime(when) if isinstance(when, str) else None
+    return events
+
+
 MAX_PICK_LIST_SHIPMENTS = 300
 
 
@@ -153,7 +297,7 @@ DASHBOARD_COUNT_CAP = 10_000  # beyond this a backlog figure reads "10,000+"
 _STATUS_COUNTS_SQL = """
 SELECT w.status,
        (SELECT count(*) FROM (SELECT 1 FROM "orders_order" o WHERE o.status = w.status
-                              ORDER BY o.status, o.id DESC LIMIT %(cap)s) a),
+                              ORDER BY o.status, o.status_changed_at LIMIT %(cap)s) a),
        (SELECT count(*) FROM (SELECT 1 FROM "orders_order" o WHERE o.status = w.status
                               AND o.status_changed_at < w.cutoff
                               ORDER BY o.status, o.status_changed_at LIMIT %(cap)s) b)
@@ -163,9 +307,10 @@ FROM unnest(%(statuses)s::varchar[], %(cutoffs)s::timestamptz[]) AS w(status, cu
 
 def order_status_counts(now=None, cap=DASHBOARD_COUNT_CAP):
     """The backlog: open orders by status and how many of each are past their SLA target.
-    One statement; each count walks an index — (status, id) for the total, (status,
-    status_changed_at) for the overdue — in its own order (the ORDER BY makes the planner take
-    the index, not a sequential scan that meets open orders last) and stops at `cap`,
+    One statement; each count walks the (status, status_changed_at) index in its order and
+    stops at `cap`. The ORDER BY is what makes the planner take that index: ordered by
+    (status, id) it may walk the primary key backwards instead, filtering millions of closed
+    orders (measured: 12.7 s at 5M orders, against 0.4 s this way).
     so the dashboard costs the same with a hundred open orders or a million.
     {"by_status": [(status, label, n, overdue)...], "open": n, "overdue": n, "capped": bool}"""
     from datetime import timedelta
@@ -223,3 +368,15 @@ def sla_board(now=None, cap=SLA_BOARD_CAP):
         count = counts.get(target.status, 0)
         groups.append({"target": target, "orders": orders, "count": count, "capped": count > len(orders)})
     return {"groups": groups, "overdue": sum(counts.values()), "cap": cap, "now": now}
+
+
+# --- customer 360 ------------------------------------------------------------------------------
+
+def customer_orders_summary(company, limit=10):
+    """The orders block of the console's customer page: the latest orders and what the customer
+    owes on open, unpaid orders (the figure the credit check uses). Two queries."""
+    from .review import open_receivables
+
+    recent = list(Order.objects.filter(company=company).order_by("-id")[:limit])
+    return {"company": company, "recent_orders": recent, "open_receivables": open_receivables(company),
+            "credit_limit": company.credit_limit}

@@ -57,6 +57,8 @@ def order_detail(request, pk):
     except Order.DoesNotExist:
         raise Http404
     order = detail["order"]
+    selectors_console.attach_latest_tracking(detail["shipments"])  # one query for all shipments
+    selectors_console.attach_tracking_times(detail["events"])
     context = {**detail, **allowed_actions(request.user, order, detail["approvals"], detail["shipments"])}
     context.update({
         "tags_form": TagsForm(initial={"tags": order.tags}), "decision_form": DecisionForm(),

@@ -104,3 +104,33 @@ def entry_preview(request):
     preview = selectors_console.sku_preview(code=code, company=company, quantity=quantity,
                                             region=ship_to.region if ship_to else None)
     return render(request, "orders/_line_preview.html", {"preview": preview, "company": company})
+
+
+@staff_required(Perm.ORDERS_MANAGE)
+def entry_customers(request):
+    """htmx: the customer picker's results for ?q= (code, name, contact phone or e-mail)."""
+    q = " ".join((request.GET.get("q") or request.GET.get("customer") or "").split())[:80]
+    customers = selectors_console.search_customers(q)
+    return render(request, f"{TEMPLATE}#customer_results", {
+        "customers": customers, "q": q, "too_short": len(q) < selectors_console.PICKER_MIN_CHARS})
+
+
+@staff_required(Perm.ORDERS_MANAGE)
+def entry_products(request):
+    """htmx: a line's SKU autocomplete for ?q= (SKU, name or barcode) with this customer's
+    price (?company=, ?ship_to= for the region's tax) for the row's quantity or the pack size,
+    and the stock free now. Reads a row's own inputs (`lines-N-sku`, `lines-N-quantity`) too."""
+    row = request.GET.get("row", "")
+    prefix = f"lines-{row}-" if row.isdigit() else ""
+    q = (request.GET.get("q") or request.GET.get(f"{prefix}sku") or "").strip()[:40]
+    quantity = request.GET.get("quantity") or request.GET.get(f"{prefix}quantity")
+    company = ship_to = None
+    if (company_id := request.GET.get("company", "")).isdigit():
+        company = selectors_console.entry_customers().select_related("price_list").filter(pk=int(company_id)).first()
+    if company is not None and (address_id := request.GET.get("ship_to", "")).isdigit():
+        ship_to = selectors_console.shipping_addresses(company).filter(pk=int(address_id)).first()
+    choices = selectors_console.product_choices(q=q, company=company, quantity=quantity,
+                                                region=ship_to.region if ship_to else None)
+    return render(request, f"{LINES_TEMPLATE}#sku_results", {
+        "choices": choices, "q": q, "row": row if row.isdigit() else "", "company": company,
+        "too_short": len(q) < selectors_console.PICKER_MIN_CHARS})

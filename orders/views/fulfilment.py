@@ -1,5 +1,6 @@
 """Warehouse screens: shipments to work (start picking a batch or wave, pick lists), a
-shipment's packing screen with scan-to-verify, the ship form, and the PDFs."""
+shipment's packing screen with scan-to-verify, the ship form, the PDFs, and carrier tracking
+(events typed on the shipment page, or a carrier's CSV file uploaded)."""
 
 from django.contrib import messages
 from django.http import Http404
@@ -16,9 +17,9 @@ from oms.actions import back_to
 from oms.permissions import Perm, staff_required
 
 from .. import documents, selectors_console
-from ..forms import CARRIERS, ScanForm, ShipForm, ShipmentFilterForm
+from ..forms import CARRIERS, TRACKING_CSV_COLUMNS, ScanForm, ShipForm, ShipmentFilterForm, TrackingCsvForm, TrackingEventForm
 from ..models import Order, Shipment
-from ..services import fulfilment
+from ..services import fulfilment, tracking
 from .common import ints, pdf_response, template_for
 
 LIST_KEY = ("created_at", "id")
@@ -108,9 +109,20 @@ def _packing_context(shipment, *, scan_form=None, ship_form=None, scan_error="",
     }
 
 
+def _page_context(shipment, *, tracking_form=None, **kwargs):
+    """The whole shipment page: packing, shipping and the carrier's tracking events."""
+    context = _packing_context(shipment, **kwargs)
+    context.update({
+        "tracking_events": selectors_console.shipment_tracking(shipment)
+        if shipment.status in tracking.TRACKABLE else [],
+        "tracking_form": tracking_form or TrackingEventForm(),
+    })
+    return context
+
+
 @staff_required(Perm.INVENTORY_MANAGE)
 def shipment_detail(request, pk):
-    return render(request, "orders/shipment_detail.html", _packing_context(_load(pk)))
+    return render(request, "orders/shipment_detail.html", _page_context(_load(pk)))
 
 
 @staff_required(Perm.INVENTORY_MANAGE)
@@ -159,7 +171,7 @@ def shipment_ship(request, pk):
             messages.success(request, _("%(number)s shipped with %(carrier)s, tracking number %(tracking)s.") % {
                 "number": shipment.number, "carrier": shipment.carrier, "tracking": shipment.tracking_number})
             return redirect("console:shipment_detail", pk)
-    return render(request, "orders/shipment_detail.html", _packing_context(shipment, ship_form=form))
+    return render(request, "orders/shipment_detail.html", _page_context(shipment, ship_form=form))
 
 
 @staff_required(Perm.INVENTORY_MANAGE)
@@ -178,6 +190,47 @@ def shipment_deliver(request, pk):
     else:
         messages.success(request, _("%(number)s delivered.") % {"number": shipment.number})
     return redirect("console:shipment_detail", pk)
+
+
+@staff_required(Perm.INVENTORY_MANAGE)
+@require_POST
+def shipment_tracking(request, pk):
+    """Add a tracking event the carrier reported (by phone, on its website...)."""
+    shipment = _load(pk)
+    form = TrackingEventForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            event = tracking.record_tracking_event(
+                actor=request.user, shipment=shipment, status=d["status"], occurred_at=d["occurred_at"],
+                location=d["location"], description=d["description"], source="console")
+        except DomainError as err:
+            form.add_domain_error(err)
+        else:
+            messages.success(request, _("Tracking event recorded: %(status)s.") % {"status": event.get_status_display()})
+            return redirect("console:shipment_detail", pk)
+    return render(request, "orders/shipment_detail.html", _page_context(_load(pk), tracking_form=form))
+
+
+@staff_required(Perm.INVENTORY_MANAGE)
+@require_http_methods(["GET", "POST"])
+def tracking_upload(request):
+    """Upload a carrier's tracking file (CSV): each row is recorded or its error shown."""
+    result = None
+    if request.method == "POST":
+        form = TrackingCsvForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                result = tracking.import_tracking_events(actor=request.user, rows=form.rows, source="carrier")
+            except DomainError as err:
+                form.add_error("file", str(err.message))
+            else:
+                form = TrackingCsvForm()
+    else:
+        form = TrackingCsvForm()
+    return render(request, "orders/tracking_upload.html", {
+        "form": form, "result": result, "columns": TRACKING_CSV_COLUMNS, "max_rows": tracking.MAX_IMPORT_ROWS,
+    })
 
 
 @staff_required(Perm.INVENTORY_MANAGE)
