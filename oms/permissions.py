@@ -103,7 +103,8 @@ def dealer_account(user):
         from django.apps import apps
 
         model = apps.get_model("customers", "DealerAccount")
-        user._oms_dealer = model.objects.select_related("company").filter(user=user).first()
+        # the price list comes along: every portal page that prices products needs it
+        user._oms_dealer = model.objects.select_related("company", "company__price_list").filter(user=user).first()
     return user._oms_dealer
 
 

@@ -97,10 +97,15 @@ def _ship_to(company, address):
 
 
 def place_order(*, actor, company, lines, channel, ship_to=None, idempotency_key=None, external_ref="",
-                customer_po="", requested_date=None, notes="", tags=(), strict=True, source="", today=None):
+                customer_po="", requested_date=None, notes="", tags=(), strict=True, source="", today=None,
+                payment_terms=None):
     """Create, price and submit an order (review, approval routing, allocation follow).
-    Returns (order, created). The same idempotency key returns the first order, never a second."""
+    Returns (order, created). The same idempotency key returns the first order, never a second.
+    `payment_terms` may only make an order prepaid (a customer paying in advance); by default
+    the order carries the company's terms."""
     channel = Channel(channel)
+    if payment_terms not in (None, "", company.payment_terms, company.PaymentTerms.PREPAID):
+        raise OrderInvalid(_("An order can only be switched to prepayment, not to other terms."), field="payment_terms")
     key = (idempotency_key or "").strip() or None
     if key:
         existing = Order.objects.filter(idempotency_key=key).first()
@@ -124,7 +129,7 @@ def place_order(*, actor, company, lines, channel, ship_to=None, idempotency_key
                 number=sequence_number("order", "SO", 7), company=company, placed_by=actor if actor and actor.pk else None,
                 channel=channel, external_ref=external_ref[:80], idempotency_key=key, currency=company.currency,
                 customer_po=customer_po[:60], requested_date=requested_date, notes=notes, tags=tags,
-                payment_terms=company.payment_terms, ship_to=address, ship_recipient=address.recipient,
+                payment_terms=payment_terms or company.payment_terms, ship_to=address, ship_recipient=address.recipient,
                 ship_phone=address.phone, ship_line1=address.line1, ship_line2=address.line2, ship_city=address.city,
                 ship_province=address.province, ship_postal_code=address.postal_code, ship_region=address.region,
                 promised_date=promised,

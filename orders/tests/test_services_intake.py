@@ -240,3 +240,11 @@ def test_release_hold_only_for_orders_on_hold(shop):
         release_hold(actor=shop["sales"], order=order)
     order.refresh_from_db()
     assert order.status == Status.ALLOCATED and order.lines.get().allocated_quantity == 1
+
+
+def test_an_order_may_be_switched_to_prepayment_but_not_to_other_terms(shop):
+    shop["stock_of"](shop["products"]["VALVE"], shop["sh"], on_hand=5)
+    order = order_for(shop, [{"sku": "VALVE", "quantity": 1}], payment_terms="prepaid")
+    assert order.payment_terms == "prepaid" and order.status == Status.ON_HOLD
+    with pytest.raises(OrderInvalid, match="prepayment"):
+        order_for(shop, [{"sku": "VALVE", "quantity": 1}], payment_terms="net90")
