@@ -7,6 +7,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from customers.services import award_points
 from inventory.services import consume_reservations
 from oms.errors import DomainError, ValidationFailed
 from oms.money import quantize
@@ -14,7 +15,7 @@ from oms.money import quantize
 from ..errors import IllegalTransition
 from ..models import OrderEvent, OrderLine, Shipment, ShipmentLine, Status
 from .transitions import lock_order, record_event, transition_order
-from .workflow import DEALER_LINK, RESERVATION_REF, _dealer_contacts, _tell
+from .workflow import RESERVATION_REF, _dealer_contacts, _tell
 
 SS = Shipment.Status
 
@@ -134,7 +135,7 @@ def ship_shipment(*, actor, shipment, carrier, tracking_number, service="", cost
         _tell(_dealer_contacts(order), order,
               format_lazy(gettext_lazy("Order {number} shipped"), number=order.number),
               format_lazy(gettext_lazy("{carrier} tracking number {tracking}"), carrier=shipment.carrier, tracking=shipment.tracking_number),
-              link=DEALER_LINK)
+              category="shipments")
         return shipment
 
 
@@ -157,4 +158,9 @@ def complete_order(*, actor, order, comment=""):
     """Close a delivered order (nothing left to ship, the customer has the goods)."""
     with transaction.atomic():
         order = lock_order(order)
-        return transition_order(actor=actor, order=order, to=Status.COMPLETED, message=comment or _("Order completed."))
+        order = transition_order(actor=actor, order=order, to=Status.COMPLETED, message=comment or _("Order completed."))
+        # Loyalty points are earned on completion for now; "paid" replaces "completed" as the
+        # trigger when the payments issue lands. Idempotent per order number.
+        award_points(company=order.company, order_number=order.number, amount=order.total, currency=order.currency,
+                     reason=_("Order completed"), actor=actor)
+        return order

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -30,7 +31,6 @@ from .transitions import is_new, lock_order, record_event, save_order, transitio
 
 User = get_user_model()
 RESERVATION_REF = "order"
-DEALER_LINK = "/portal/"  # the portal's own order pages come with the portal issue
 
 
 # --- notifications -------------------------------------------------------------------------
@@ -43,13 +43,18 @@ def _dealer_contacts(order):
     return list(User.objects.filter(dealer_account__company=order.company, dealer_account__is_active=True, is_active=True))
 
 
-def _link(order):
-    return f"/console/orders/{order.pk}/"
+def _link(order, surface="console"):
+    return reverse(f"{surface}:order_detail", args=[order.pk])
 
 
-def _tell(recipients, order, subject, body="", kind=Notification.Kind.ORDER, link=None):
-    if recipients:
-        notify(recipients=recipients, subject=subject, body=body, kind=kind, link=link or _link(order))
+def _tell(recipients, order, subject, body="", kind=Notification.Kind.ORDER, category=None):
+    """Notify staff with a link to the console's order page and dealers with the portal's."""
+    staff = [u for u in recipients if u.staff_role]
+    dealers = [u for u in recipients if not u.staff_role]
+    if staff:
+        notify(recipients=staff, subject=subject, body=body, kind=kind, link=_link(order), category=category)
+    if dealers:
+        notify(recipients=dealers, subject=subject, body=body, kind=kind, link=_link(order, "portal"), category=category)
 
 
 # --- submit and review ---------------------------------------------------------------------
@@ -263,8 +268,7 @@ def allocate_order(*, actor, order, source="", attempts=3, lines=None, stock=Non
             transition_order(actor=actor, order=order, to=Status.ALLOCATED, message=str(plan.reason), source=source)
         _tell(_dealer_contacts(order), order,
               format_lazy(gettext_lazy("Order {number} confirmed"), number=order.number),
-              format_lazy(gettext_lazy("Promised delivery: {date}."), date=order.promised_date or "—"),
-              link=DEALER_LINK)
+              format_lazy(gettext_lazy("Promised delivery: {date}."), date=order.promised_date or "—"))
     elif order.status == Status.APPROVED:
         transition_order(actor=actor, order=order, to=Status.BACKORDERED, message=str(plan.reason), source=source)
     return order
