@@ -1,6 +1,7 @@
 """OMS settings — twelve-factor: everything that differs between deployments comes from the
 environment (see .env.example, which documents every variable)."""
 
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -145,6 +146,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 5 * 60,
     },
     "customers-ticket-sla": {"task": "customers.tasks.check_ticket_sla", "schedule": 10 * 60},
+    "payments-reminders": {"task": "payments.tasks.payment_reminders", "schedule": 24 * 60 * 60},
 }
 
 # --- Auth ------------------------------------------------------------------------------------
@@ -280,4 +282,17 @@ LOGGING = {
 OMS_COMPANY_NAME = env.str("OMS_COMPANY_NAME", default="OMS Demo Distribution Co.")
 # Where people reach this OMS: links in e-mails are made absolute with it.
 PREPAID_RESERVATION_HOURS = env.int("PREPAID_RESERVATION_HOURS", default=48)
+# Days after delivery (or shipping, without a delivery record) a dealer may ask to return goods.
+RETURN_WINDOW_DAYS = env.int("RETURN_WINDOW_DAYS", default=30)
 OMS_BASE_URL = env.str("OMS_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- Payments -----------------------------------------------------------------------------------
+# Gateways offered to dealers (payments/gateways/): "sandbox" (offline hosted page) and "stripe".
+PAYMENTS_GATEWAYS = env.list("PAYMENTS_GATEWAYS", default=["sandbox"])
+# HMAC-SHA256 secret the sandbox gateway signs its callbacks with; derived from SECRET_KEY by default.
+PAYMENTS_SANDBOX_SECRET = env.str("PAYMENTS_SANDBOX_SECRET", default="") or hashlib.sha256(
+    ("oms.payments.sandbox:" + SECRET_KEY).encode()).hexdigest()
+STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# Days past due after which a customer with unpaid invoices is put on credit hold (0: never).
+PAYMENTS_CREDIT_HOLD_DAYS = env.int("PAYMENTS_CREDIT_HOLD_DAYS", default=0)

@@ -260,3 +260,199 @@ class SlaTargetFactory(factory.django.DjangoModelFactory):
     status = "pending_approval"
     hours = 24
     responsible_role = StaffRole.SALES_MANAGER
+
+
+# --- customers: tickets, loyalty, notes (task B) ------------------------------------------------
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def _hours(n):
+    from datetime import timedelta
+
+    return timedelta(hours=n)
+
+
+class TicketSlaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "customers.TicketSla"
+        django_get_or_create = ("category",)
+
+    category = "question"
+    first_response_hours = 8
+
+
+class TicketFactory(factory.django.DjangoModelFactory):
+    """A ticket row as if opened; tests of behaviour open them through customers.services.open_ticket."""
+
+    class Meta:
+        model = "customers.Ticket"
+
+    number = factory.Sequence(lambda n: f"TK-T{n:05d}")
+    company = factory.SubFactory(CompanyFactory)
+    subject = factory.Sequence(lambda n: f"Question {n}")
+    category = "question"
+    first_response_due = factory.LazyFunction(lambda: _now() + _hours(24))
+
+
+class TicketMessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "customers.TicketMessage"
+
+    ticket = factory.SubFactory(TicketFactory)
+    body = "Where is my delivery?"
+
+
+class LoyaltyRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "customers.LoyaltyRule"
+
+    name = factory.Sequence(lambda n: f"Loyalty rule {n}")
+    tier = ""
+    points_per_unit = Decimal("1")
+    point_value = Decimal("0.01")
+    min_redeem_points = 0
+
+
+class CustomerNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "customers.CustomerNote"
+
+    company = factory.SubFactory(CompanyFactory)
+    body = factory.Sequence(lambda n: f"Called the buyer ({n})")
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+class TrackingEventFactory(factory.django.DjangoModelFactory):
+    """A carrier's tracking event (appended through orders.services.tracking in real life)."""
+
+    class Meta:
+        model = "orders.TrackingEvent"
+
+    shipment = factory.SubFactory(ShipmentFactory, status="shipped", carrier="SF Express",
+                                  tracking_number=factory.Sequence(lambda n: f"SF{n:010d}"))
+    status = "in_transit"
+    location = "Wuhan hub"
+    occurred_at = factory.LazyFunction(_now)
+
+
+class CartFactory(factory.django.DjangoModelFactory):
+    """A dealer user's open portal cart (orders.services.cart adds to it in real life)."""
+
+    class Meta:
+        model = "orders.Cart"
+
+    company = factory.SubFactory(CompanyFactory)
+    user = factory.LazyAttribute(lambda c: dealer_user(company=c.company))
+    status = "open"
+
+
+class CartLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "orders.CartLine"
+
+    cart = factory.SubFactory(CartFactory)
+    product = factory.SubFactory(ProductFactory)
+    quantity = 1
+
+
+def ship_order(order, actor, carrier="SF Express", tracking_number="SF1234567890"):
+    """Take an allocated order through picking, packing (scanning every unit) and shipping
+    with the fulfilment services, as the warehouse would; returns its shipments."""
+    from orders.services import fulfilment
+
+    shipments = list(order.shipments.exclude(status="cancelled").order_by("pk"))
+    for shipment in shipments:
+        fulfilment.start_picking(actor=actor, shipments=[shipment])
+        for line in shipment.lines.select_related("order_line__product"):
+            fulfilment.pack_item(actor=actor, shipment=shipment, code=line.order_line.product.sku, quantity=line.quantity)
+        fulfilment.ship_shipment(actor=actor, shipment=shipment, carrier=carrier, tracking_number=tracking_number)
+        shipment.refresh_from_db()
+    return shipments
+
+
+# --- payments ---------------------------------------------------------------------------------
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def _days(n):
+    from datetime import timedelta
+
+    return timedelta(days=n)
+
+
+class PaymentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "payments.Payment"
+
+    company = factory.SubFactory(CompanyFactory)
+    method = "card"
+    gateway = "sandbox"
+    amount = Decimal("100.00")
+    currency = "CNY"
+    status = "pending"
+
+
+class InvoiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "payments.Invoice"
+
+    number = factory.Sequence(lambda n: f"INV-T-{n:06d}")
+    company = factory.SubFactory(CompanyFactory)
+    issue_date = factory.LazyFunction(_today)
+    due_date = factory.LazyAttribute(lambda i: i.issue_date + _days(30))
+    payment_terms = "net30"
+    subtotal = factory.LazyAttribute(lambda i: i.total)
+    tax = Decimal("0")
+    total = Decimal("100.00")
+    currency = "CNY"
+
+
+class CreditNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "payments.CreditNote"
+
+    number = factory.Sequence(lambda n: f"CN-T-{n:06d}")
+    company = factory.SubFactory(CompanyFactory)
+    amount = Decimal("50.00")
+    currency = "CNY"
+    reason = "Goodwill"
+    remaining = factory.LazyAttribute(lambda c: c.amount)
+
+
+# --- returns (task E) ----------------------------------------------------------------------------
+
+class ReturnRequestFactory(factory.django.DjangoModelFactory):
+    """A return row as if requested; behaviour tests open them through returns.services.request_return."""
+
+    class Meta:
+        model = "returns.ReturnRequest"
+
+    number = factory.Sequence(lambda n: f"RMA-T{n:05d}")
+    order = factory.SubFactory(OrderFactory)
+    company = factory.LazyAttribute(lambda r: r.order.company)
+    currency = "CNY"
+    status = "requested"
+
+
+def deliver_order(order, actor, at=None):
+    """Ship an allocated order (ship_order) and record every shipment as delivered at `at`."""
+    from orders.services.fulfilment import record_delivery
+
+    shipments = ship_order(order, actor)
+    for shipment in shipments:
+        record_delivery(actor=actor, shipment=shipment, received_by="Dock", at=at)
+    order.refresh_from_db()
+    return shipments

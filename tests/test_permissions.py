@@ -5,29 +5,43 @@ import pytest
 from django.urls import reverse
 
 from oms.permissions import DEALER_PERMISSIONS, STAFF_PERMISSIONS, DealerRole, Perm, StaffRole, has_perm
-from tests.factories import CompanyFactory, OrderFactory, ProductFactory
+from tests.factories import (
+    CompanyFactory, InvoiceFactory, OrderFactory, PaymentFactory, ProductFactory, ReturnRequestFactory, TicketFactory,
+)
 
 AREAS = [
     "dashboard", "products", "product", "warehouses", "customers", "customer", "inbox", "admin",
     "stock", "low_stock", "transfers", "purchase_orders",
     "orders", "order", "order_new", "order_edit", "sla_board", "approvals", "fulfilment",
+    "tickets", "ticket", "preferences",
+    "payments", "payment", "invoices", "invoice", "ar_aging", "bank_transfer", "credit_notes", "bank_statement",
+    "returns", "return", "return_new",
 ]
 
 INVENTORY_PAGES = {"stock", "low_stock", "transfers", "purchase_orders"}  # INVENTORY_VIEW
+TICKET_PAGES = {"tickets", "ticket"}  # CUSTOMERS_VIEW: the ticket desk
+FINANCE_PAGES = {"payments", "payment", "invoices", "invoice", "ar_aging", "credit_notes"}  # PAYMENTS_VIEW
+RETURN_PAGES = {"returns", "return"}  # RETURNS_VIEW: every staff role sees the returns desk
 
 # role -> areas it may open (everything else must be refused)
 ALLOWED = {
     "sales": {"dashboard", "products", "product", "warehouses", "customers", "customer", "inbox",
-              *INVENTORY_PAGES, "orders", "order", "order_new", "order_edit", "sla_board"},
+              *INVENTORY_PAGES, "orders", "order", "order_new", "order_edit", "sla_board",
+              *TICKET_PAGES, "preferences", *RETURN_PAGES},
     "sales_manager": {"dashboard", "products", "product", "warehouses", "customers", "customer", "inbox",
-                      *INVENTORY_PAGES, "orders", "order", "order_new", "order_edit", "sla_board", "approvals"},
-    "finance": {"dashboard", "customers", "customer", "inbox", "orders", "order", "sla_board", "approvals"},
+                      *INVENTORY_PAGES, "orders", "order", "order_new", "order_edit", "sla_board", "approvals",
+                      *TICKET_PAGES, "preferences", *RETURN_PAGES, "return_new"},
+    "finance": {"dashboard", "customers", "customer", "inbox", "orders", "order", "sla_board", "approvals",
+                *TICKET_PAGES, "preferences", *FINANCE_PAGES, "bank_transfer", "bank_statement", *RETURN_PAGES},
     "warehouse": {"dashboard", "products", "product", "warehouses", "inbox",
-                  *INVENTORY_PAGES, "orders", "order", "sla_board", "fulfilment"},
+                  *INVENTORY_PAGES, "orders", "order", "sla_board", "fulfilment", "preferences", *RETURN_PAGES, "return_new"},
     "manager": {"dashboard", "products", "product", "warehouses", "customers", "customer", "inbox",
-                *INVENTORY_PAGES, "orders", "order", "order_new", "order_edit", "sla_board", "approvals", "fulfilment"},
+                *INVENTORY_PAGES, "orders", "order", "order_new", "order_edit", "sla_board", "approvals", "fulfilment",
+                *TICKET_PAGES, "preferences", *FINANCE_PAGES, *RETURN_PAGES, "return_new"},
     "admin": {"dashboard", "products", "product", "warehouses", "customers", "customer", "inbox", "admin",
-              *INVENTORY_PAGES, "orders", "order", "order_new", "order_edit", "sla_board", "approvals", "fulfilment"},
+              *INVENTORY_PAGES, "orders", "order", "order_new", "order_edit", "sla_board", "approvals", "fulfilment",
+              *TICKET_PAGES, "preferences", *FINANCE_PAGES, "bank_transfer", "bank_statement", *RETURN_PAGES,
+              "return_new"},
 }
 
 
@@ -36,6 +50,10 @@ def area_urls(db):
     product = ProductFactory()
     company = CompanyFactory()
     order = OrderFactory(company=company)
+    ticket = TicketFactory(company=company)
+    rma = ReturnRequestFactory(order=order)
+    payment = PaymentFactory(company=company, order=order)
+    invoice = InvoiceFactory(company=company, order=order)
     return {
         "dashboard": reverse("console:home"),
         "products": reverse("console:product_list"),
@@ -56,6 +74,20 @@ def area_urls(db):
         "sla_board": reverse("console:sla_board"),
         "approvals": reverse("console:approvals"),
         "fulfilment": reverse("console:fulfilment"),
+        "tickets": reverse("console:ticket_desk"),
+        "ticket": reverse("console:ticket_detail", args=[ticket.pk]),
+        "preferences": reverse("console:preferences"),
+        "returns": reverse("console:return_desk"),
+        "return": reverse("console:return_detail", args=[rma.pk]),
+        "return_new": reverse("console:return_create"),
+        "payments": reverse("console:payment_list"),
+        "payment": reverse("console:payment_detail", args=[payment.pk]),
+        "invoices": reverse("console:invoice_list"),
+        "invoice": reverse("console:invoice_detail", args=[invoice.pk]),
+        "ar_aging": reverse("console:ar_aging"),
+        "bank_transfer": reverse("console:bank_transfer"),
+        "credit_notes": reverse("console:credit_notes"),
+        "bank_statement": reverse("console:bank_statement"),
     }
 
 
@@ -101,8 +133,29 @@ def test_staff_cannot_open_the_portal(client, staff_user, role):
 @pytest.mark.parametrize("role", list(DealerRole))
 def test_every_dealer_role_opens_the_portal(client, dealer, role):
     client.force_login(dealer(role=role))
-    for name in ("portal:home", "portal:catalog", "portal:account", "portal:inbox"):
+    for name in ("portal:home", "portal:catalog", "portal:account", "portal:inbox", "portal:ticket_list",
+                 "portal:ticket_create", "portal:loyalty", "portal:preferences", "portal:return_list"):
         assert client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.parametrize("role", list(DealerRole))
+def test_only_dealer_admins_manage_portal_users_and_addresses(client, dealer, role):
+    client.force_login(dealer(role=role))
+    for name in ("portal:dealer_users", "portal:address_create"):
+        assert client.get(reverse(name)).status_code == (200 if role == DealerRole.ADMIN else 403)
+
+
+@pytest.mark.parametrize("role,allowed", [
+    ("sales", False), ("sales_manager", False), ("warehouse", False), ("finance", True), ("manager", True),
+    ("admin", True),
+])
+def test_credit_hold_is_for_finance_and_managers(client, staff_user, role, allowed):
+    company = CompanyFactory()
+    client.force_login(staff_user(role))
+    response = client.post(reverse("console:company_credit", args=[company.pk]), {"action": "hold", "reason": "Overdue"})
+    assert response.status_code == (302 if allowed else 403)
+    company.refresh_from_db()
+    assert (company.status == "on_hold") is allowed
 
 
 def test_closed_company_users_are_refused(client, dealer):
@@ -170,3 +223,23 @@ def test_orders_navigation_follows_the_role(client, staff_user, role, shown):
     for name in ("console:order_list", "console:order_create", "console:sla_board", "console:approvals",
                  "console:fulfilment"):
         assert (f'href="{reverse(name)}"' in nav) is (name in shown), name
+
+
+@pytest.mark.parametrize("role,allowed", [
+    ("sales", False), ("finance", False), ("sales_manager", True), ("warehouse", True), ("manager", True), ("admin", True),
+])
+def test_only_returns_managers_act_on_returns(client, staff_user, role, allowed):
+    rma = ReturnRequestFactory()
+    client.force_login(staff_user(role))
+    response = client.post(reverse("console:return_reject", args=[rma.pk]), {"reason": "Outside the window"})
+    assert response.status_code == (302 if allowed else 403)
+    rma.refresh_from_db()
+    assert (rma.status == "rejected") is allowed
+
+
+@pytest.mark.parametrize("role", list(DealerRole))
+def test_every_dealer_role_may_ask_for_a_return(client, dealer, role):
+    user = dealer(role=role)
+    order = OrderFactory(company=user.dealer_account.company, status="delivered")
+    client.force_login(user)
+    assert client.get(reverse("portal:return_create", args=[order.pk])).status_code == 200

@@ -238,6 +238,7 @@ class Command(BaseCommand):
         from customers.models import Promotion, TaxRate
         from orders.models import ApprovalRule, SlaTarget
 
+        self.service_rules()  # idempotent, so databases seeded before these rules existed get them too
         if ApprovalRule.objects.exists():
             return 0
         for tax_class, rate in (("standard", "13"), ("reduced", "9"), ("exempt", "0")):
@@ -259,6 +260,18 @@ class Command(BaseCommand):
                                     ("packed", 8, StaffRole.WAREHOUSE), ("backordered", 72, StaffRole.MANAGER)):
             SlaTarget.objects.get_or_create(status=status, defaults={"hours": hours, "responsible_role": role})
         return 1
+
+    def service_rules(self):
+        """Loyalty (1 point per ¥10, a point worth ¥0.10, Gold earns double) and ticket SLAs."""
+        from customers.models import LoyaltyRule, TicketCategory, TicketSla
+
+        LoyaltyRule.objects.get_or_create(name="Dealer points", tier="", defaults={
+            "points_per_unit": Decimal("0.1"), "point_value": Decimal("0.10"), "min_redeem_points": 100})
+        LoyaltyRule.objects.get_or_create(name="Gold dealer points", tier="gold", defaults={
+            "points_per_unit": Decimal("0.2"), "point_value": Decimal("0.10"), "min_redeem_points": 100})
+        for category, hours in ((TicketCategory.CLAIM, 4), (TicketCategory.RETURN, 8), (TicketCategory.BILLING, 8),
+                                (TicketCategory.QUESTION, 24), (TicketCategory.OTHER, 24)):
+            TicketSla.objects.get_or_create(category=category, defaults={"first_response_hours": hours})
 
     def orders(self, rng, count=80):
         """Orders through the intake service, then some of them along the workflow, so every
