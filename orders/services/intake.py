@@ -8,8 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Address
+from customers.services import points_value, redeem_points
 from inventory.atp import promise_many, stock_snapshot
 from inventory.models import Product
+from oms import money
 from oms.sequences import sequence_number
 
 from ..errors import OrderInvalid
@@ -98,11 +100,12 @@ def _ship_to(company, address):
 
 def place_order(*, actor, company, lines, channel, ship_to=None, idempotency_key=None, external_ref="",
                 customer_po="", requested_date=None, notes="", tags=(), strict=True, source="", today=None,
-                payment_terms=None):
+                payment_terms=None, loyalty_points=0):
     """Create, price and submit an order (review, approval routing, allocation follow).
     Returns (order, created). The same idempotency key returns the first order, never a second.
     `payment_terms` may only make an order prepaid (a customer paying in advance); by default
-    the order carries the company's terms."""
+    the order carries the company's terms. `loyalty_points` are redeemed in the same
+    transaction and their value is taken off the lines before tax (see _apply_discount)."""
     channel = Channel(channel)
     if payment_terms not in (None, "", company.payment_terms, company.PaymentTerms.PREPAID):
         raise OrderInvalid(_("An order can only be switched to prepayment, not to other terms."), field="payment_terms")
@@ -119,6 +122,12 @@ def place_order(*, actor, company, lines, channel, ship_to=None, idempotency_key
     today = today or timezone.localdate()
     pricing = PricingContext(company=company, products=[p for p, _q, _m in parsed], on=today, region=address.region)
     priced = [pricing.price(p, q, manual_price=m) for p, q, m in parsed]
+    loyalty_points = int(loyalty_points or 0)
+    loyalty_discount = Decimal(0)
+    if loyalty_points:
+        loyalty_discount = min(points_value(company=company, points=loyalty_points),
+                               sum((pl.net_amount for pl in priced), Decimal(0)))
+        _apply_discount(priced, loyalty_discount, _("loyalty points"), company.currency)
     snapshot = stock_snapshot(p.pk for p, _q, _m in parsed)
     promises = promise_many(items=[(p, q) for p, q, _m in parsed], region=address.region, today=today, snapshot=snapshot)
     promised = max((pr.delivery_date for pr in promises.values() if pr), default=None)
@@ -135,7 +144,10 @@ def place_order(*, actor, company, lines, channel, ship_to=None, idempotency_key
                 promised_date=promised,
             )
             _set_totals(order, priced)
+            order.loyalty_discount = loyalty_discount
             order.save(force_insert=True)
+            if loyalty_points:  # locks the points balance; too few points roll the order back
+                redeem_points(actor=actor, company=company, points=loyalty_points, reference=order.number)
             defer_writes(order)  # created in this transaction: nobody else can see it yet
             order_lines = OrderLine.objects.bulk_create([_line(order, no, pl) for no, pl in enumerate(priced, start=1)])
             record_event(order, OrderEvent.Kind.CREATED, actor=actor, source=source or channel,
@@ -152,6 +164,22 @@ def place_order(*, actor, company, lines, channel, ship_to=None, idempotency_key
                 return existing, False
         raise
     return order, True
+
+
+def _apply_discount(priced, amount, label, currency):
+    """Take an order-level `amount` off the lines before tax, in proportion to their net
+    amounts (the last line takes the rounding remainder), and recompute their tax and totals."""
+    subtotal = sum((pl.net_amount for pl in priced), Decimal(0))
+    if amount <= 0 or subtotal <= 0:
+        return
+    left = amount
+    for i, pl in enumerate(priced):
+        share = left if i == len(priced) - 1 else min(left, money.quantize(amount * pl.net_amount / subtotal, currency))
+        left -= share
+        pl.net_amount -= share
+        pl.tax_amount = money.quantize(pl.net_amount * pl.tax_rate / 100, currency)
+        pl.total_amount = pl.net_amount + pl.tax_amount
+        pl.explanation += f"; −{share} ({label})"
 
 
 def _set_totals(order, priced):

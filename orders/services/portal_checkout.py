@@ -86,17 +86,13 @@ def loyalty_available():
     return True
 
 
-def _redeem(*, actor, company, points, order):
-    """Spend the points on the order (same transaction: a failure rolls the order back too)."""
-    from customers.services import redeem_points
-
-    discount = redeem_points(actor=actor, company=company, points=points, reference=order.number)
+def _note_redemption(*, actor, points, order):
+    """Intake redeemed the points and took their value off the lines; say so on the timeline."""
     record_event(order, OrderEvent.Kind.NOTE, actor=actor,
-                 message=_("%(points)d loyalty points redeemed for %(amount)s off, deducted on the invoice.")
-                 % {"points": points, "amount": format_money(discount, order.currency)},
+                 message=_("%(points)d loyalty points redeemed for %(amount)s off.")
+                 % {"points": points, "amount": format_money(order.loyalty_discount, order.currency)},
                  data={"customer_visible": True, "portal_event": "loyalty", "points": points,
-                       "discount": str(discount)})
-    return discount
+                       "discount": str(order.loyalty_discount)})
 
 
 # --- checkout --------------------------------------------------------------------------------
@@ -164,7 +160,7 @@ def _after_placing(*, actor, company, order, payment_method, loyalty_points, app
                      message=_("Payment chosen at checkout: %(method)s") % {"method": _payment_label(company, payment_method)},
                      data={"payment_method": payment_method})
     if loyalty_points:
-        _redeem(actor=approved_by or actor, company=company, points=loyalty_points, order=order)
+        _note_redemption(actor=approved_by or actor, points=loyalty_points, order=order)
 
 
 def checkout_cart(*, actor, company, ship_to, payment_method, idempotency_key, requested_date=None, customer_po="",
@@ -212,7 +208,7 @@ def checkout_cart(*, actor, company, ship_to, payment_method, idempotency_key, r
         order, created = place_order(
             actor=actor, company=company, lines=_order_lines(cart), channel=Channel.PORTAL, ship_to=ship_to,
             idempotency_key=key, customer_po=cart.customer_po, requested_date=requested_date, notes=cart.notes,
-            source="portal", today=today, payment_terms=_terms_for(payment_method))
+            source="portal", today=today, payment_terms=_terms_for(payment_method), loyalty_points=loyalty_points)
         if created:
             _after_placing(actor=actor, company=company, order=order, payment_method=payment_method,
                            loyalty_points=loyalty_points)
@@ -265,7 +261,8 @@ def approve_cart(*, actor, company, cart_id, comment="") -> Order:
         order, created = place_order(
             actor=buyer, company=company, lines=_order_lines(cart), channel=Channel.PORTAL, ship_to=cart.ship_to,
             idempotency_key=cart.idempotency_key, customer_po=cart.customer_po, requested_date=cart.requested_date,
-            notes=cart.notes, source="portal approval", payment_terms=_terms_for(cart.payment_method))
+            notes=cart.notes, source="portal approval", payment_terms=_terms_for(cart.payment_method),
+            loyalty_points=cart.loyalty_points)
         if created:
             _after_placing(actor=buyer, company=company, order=order, payment_method=cart.payment_method,
                            loyalty_points=cart.loyalty_points, approved_by=actor, comment=comment)

@@ -269,11 +269,16 @@ def test_redeeming_points_at_checkout_spends_them_for_this_order(shop, buyer, st
 
     LoyaltyRuleFactory(point_value=Decimal("0.01"))
     adjust_points(actor=staff_user("sales_manager"), company=shop["company"], points=1000, note="welcome bonus")
-    fill(buyer, shop, TAPE=3)
+    fill(buyer, shop, TAPE=10)  # 10 x 2.00 = 20.00 before tax
 
     order = checkout(buyer, shop, loyalty_points=600).order
+    order.refresh_from_db()
 
     assert loyalty_balance(shop["company"]) == 400
+    assert order.loyalty_discount == Decimal("6.00")  # 600 points x 0.01, taken off before tax
+    assert order.subtotal == Decimal("14.00") and order.tax_total == Decimal("1.82") and order.total == Decimal("15.82")
+    line = order.lines.get()
+    assert line.net_amount == Decimal("14.00") and "loyalty points" in line.price_explanation
     event = order.events.get(data__portal_event="loyalty")
     assert event.data["points"] == 600 and event.data["discount"] == "6.00"
 
