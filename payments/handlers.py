@@ -1,4 +1,5 @@
-"""Payments listens to orders: an order that ships is invoiced (credit terms, COD)."""
+"""Payments listens to orders: an order that ships is invoiced (credit terms, COD); a prepaid
+order is invoiced as soon as it waits for its payment, so the dealer has a document to pay."""
 
 import logging
 
@@ -10,7 +11,8 @@ INVOICE_ON = frozenset({"shipped", "partially_shipped"})
 
 @subscribe("order.status_changed")
 def invoice_shipped_order(payload):
-    if payload.get("to_status") not in INVOICE_ON:
+    to_status = payload.get("to_status")
+    if to_status not in INVOICE_ON and to_status != "on_hold":
         return
     from customers.models import Company
     from orders.models import Order
@@ -19,7 +21,13 @@ def invoice_shipped_order(payload):
     from .services import issue_invoice, live_invoice
 
     order = Order.objects.filter(pk=payload["order_id"]).first()
-    if order is None or order.payment_terms == Company.PaymentTerms.PREPAID or live_invoice(order) is not None:
+    if order is None or live_invoice(order) is not None:
+        return
+    prepaid = order.payment_terms == Company.PaymentTerms.PREPAID
+    if to_status == "on_hold":  # invoice a prepaid order that waits only for its money
+        if not prepaid or order.is_paid or {r["code"] for r in order.hold_reasons} != {"awaiting_payment"}:
+            return
+    elif prepaid:
         return
     try:
         issue_invoice(actor=None, order=order)

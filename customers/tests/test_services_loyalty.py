@@ -1,4 +1,4 @@
-"""Loyalty points: earned once per completed order, redeemed as a discount, never below zero."""
+"""Loyalty points: earned once per paid order, redeemed as a discount, never below zero."""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -90,12 +90,14 @@ def test_manual_adjustment_cannot_go_below_zero(gold):
     assert loyalty_balance(gold) == 0
 
 
-def test_completing_an_order_awards_its_points(gold):
-    from orders.services.fulfilment import complete_order
+def test_a_paid_order_earns_its_points_once(gold):
+    from orders.services.workflow import record_payment_received
 
     order = OrderFactory(company=gold, status="delivered", total=Decimal("300.00"), currency="CNY")
-    complete_order(actor=None, order=order)
+    record_payment_received(actor=None, order=order)
+    record_payment_received(actor=None, order=order)  # a second payment notice for the same order
     assert LoyaltyEntry.objects.get(order_number=order.number).points == 600
+    assert loyalty_balance(gold) == 600
 
 
 def test_promotions_shown_are_those_for_the_company_today(db):

@@ -7,7 +7,6 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from customers.services import award_points
 from inventory.services import consume_reservations
 from oms.errors import DomainError, ValidationFailed
 from oms.money import quantize
@@ -159,8 +158,4 @@ def complete_order(*, actor, order, comment=""):
     with transaction.atomic():
         order = lock_order(order)
         order = transition_order(actor=actor, order=order, to=Status.COMPLETED, message=comment or _("Order completed."))
-        # Loyalty points are earned on completion for now; "paid" replaces "completed" as the
-        # trigger when the payments issue lands. Idempotent per order number.
-        award_points(company=order.company, order_number=order.number, amount=order.total, currency=order.currency,
-                     reason=_("Order completed"), actor=actor)
         return order

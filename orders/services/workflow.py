@@ -12,6 +12,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from customers.services import award_points
 from inventory.errors import InsufficientStock
 from inventory.models import Stock, Warehouse
 from inventory.services import keep_reservations, release_reservations, reserve_stock
@@ -126,6 +127,9 @@ def record_payment_received(*, actor, order):
         order.is_paid = True
         order.save(update_fields=["is_paid"])
         record_event(order, OrderEvent.Kind.NOTE, actor=actor, message=_("Payment received."))
+        # loyalty points are earned on paid orders (once per order number, by the active rule)
+        award_points(company=order.company, order_number=order.number, amount=order.total, currency=order.currency,
+                     reason=_("Order paid"), actor=actor)
         if order.status == Status.ON_HOLD and not keep_reservations(ref_type=RESERVATION_REF, ref_id=order.pk):
             _drop_lapsed_allocation(order)  # the unpaid hold had expired: allocate afresh below
         if order.status == Status.ON_HOLD and {r["code"] for r in order.hold_reasons} == {"awaiting_payment"}:

@@ -191,3 +191,12 @@ def test_viewers_cannot_act(client, delivered, staff_user):
     assert client.post(reverse("console:return_authorize", args=[rma.pk])).status_code == 403
     rma.refresh_from_db()
     assert rma.status == Status.REQUESTED
+
+
+def test_customer_page_in_the_console_lists_the_customers_returns(client, delivered):
+    rma = services.request_return(actor=delivered["buyer"], company=delivered["company"], order=delivered["order"],
+                                  lines=[{"order_line": delivered["lines"]["VALVE"].pk, "quantity": 1, "reason": "damaged"}])
+    client.force_login(delivered["sales"])
+    html = client.get(reverse("console:company_detail", args=[delivered["company"].pk])).content.decode()
+    assert 'id="customer-returns"' in html and rma.number in html
+    assert reverse("console:return_detail", args=[rma.pk]) in html
