@@ -17,6 +17,8 @@ def catalog(request):
     offers = catalog_offers(company, page.items)
     rows = [{"product": p, "offer": offers.get(p.pk)} for p in page.items]
     template = "inventory/portal_catalog.html"
-    if request.htmx and not request.htmx.boosted:
+    if request.htmx and request.GET.get("availability"):
+        template += "#availability_updates"  # the badges alone, swapped out of band
+    elif request.htmx and not request.htmx.boosted:
         template += "#results"
     return render(request, template, {"page": page, "rows": rows, "q": q, "company": company})

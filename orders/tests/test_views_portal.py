@@ -72,6 +72,20 @@ def test_catalog_shows_own_price_breaks_promotion_availability_and_add_button(si
     assert reverse("portal:cart_add") in valve
 
 
+def test_catalog_availability_follows_stock_while_the_page_is_open(signed_in, shop):
+    from inventory.services import adjust_stock
+
+    valve = shop["products"]["VALVE"]
+    shop["stock_of"](valve, shop["sh"], on_hand=50)
+    page = signed_in.get(reverse("portal:catalog")).content.decode()
+    assert 'hx-trigger="every 20s"' in page and "availability=1" in page
+    adjust_stock(actor=shop["warehouse"], product=valve, warehouse=shop["sh"], kind="scrap", quantity=49, reason="breakage")
+    updates = signed_in.get(reverse("portal:catalog") + "?availability=1", HTTP_HX_REQUEST="true").content.decode()
+    badge = updates.split(f'id="avail-{valve.pk}"')[0].rsplit("<p", 1)[1] + updates.split(f'id="avail-{valve.pk}"')[1].split("</p>")[0]
+    assert 'hx-swap-oob="true"' in badge and "Low stock" in badge
+    assert "<article" not in updates  # only the badges travel
+
+
 def test_catalog_page_queries_do_not_grow_with_products(signed_in, shop, buyer):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
