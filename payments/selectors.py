@@ -163,3 +163,8 @@ def propose_statement_matches(rows):
             document, strength = by_amount[row["amount"]][0], "weak"
         proposals.append({**row, "document": document, "strength": strength, "duplicate": row["reference"] in seen})
     return proposals
+
+
+def portal_credit_notes(company):
+    """The company's credit notes, newest first (returns, goodwill), with what is left to use."""
+    return CreditNote.objects.filter(company=company).order_by("-created_at", "-id")

@@ -138,3 +138,17 @@ def test_finance_issues_a_credit_note_and_managers_only_see_them(client, staff_u
     client.force_login(staff_user("manager"))
     assert client.get(url).status_code == 200
     assert client.post(url, {"company": "ACME", "amount": "1", "currency": "CNY", "reason": "x"}).status_code == 403
+
+
+def test_dealer_sees_own_credit_notes_with_what_is_left(client, dealer):
+    from payments.services import issue_credit_note
+
+    mine, theirs = CompanyFactory(), CompanyFactory()
+    own = issue_credit_note(actor=None, company=mine, amount=Decimal("226.00"), currency="CNY", reason="Return",
+                            source_ref="RMA-000001")
+    other = issue_credit_note(actor=None, company=theirs, amount=Decimal("50.00"), currency="CNY", reason="Goodwill")
+    client.force_login(dealer(company=mine))
+    page = client.get(reverse("portal:invoices")).content.decode()
+    row = page.split(f'data-credit-note="{own.number}"')[1].split("</tr>")[0]
+    assert "RMA-000001" in row and row.count("¥226.00") == 2  # amount and what is left to use
+    assert other.number not in page

@@ -36,7 +36,7 @@ def invoice_list(request):
                        after=request.GET.get("after"), size=request.GET.get("size"))
     return render(request, "payments/portal_invoices.html", {
         "page": page, "unpaid_orders": selectors.unpaid_prepaid_orders(company)[:50],
-        "gateways": enabled_gateways(),
+        "gateways": enabled_gateways(), "credit_notes": selectors.portal_credit_notes(company)[:50],
     })
 
 
