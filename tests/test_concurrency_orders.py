@@ -1,38 +1,16 @@
 """Races on orders with real threads on PostgreSQL."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
-from django.db import connections
 
-from oms.errors import DomainError
 from orders.models import Order, OrderEvent, Status
 from orders.services.intake import place_order
 from orders.services.workflow import approve_order, cancel_order
+from tests.concurrency import race
 from tests.factories import ApprovalRuleFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(n, fn):
-    barrier, results = threading.Barrier(n), []
-
-    def work(i):
-        try:
-            barrier.wait()
-            results.append(("ok", fn(i)))
-        except DomainError as exc:
-            results.append(("refused", str(exc)))
-        except Exception as exc:  # anything else is a bug a user would see
-            results.append(("error", repr(exc)))
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(n) as pool:
-        list(pool.map(work, range(n)))
-    return results
 
 
 def test_double_submit_makes_one_order(shop):

@@ -2,40 +2,18 @@
 retries) sending the same event several times at once makes one row and one timeline entry;
 a delivered event racing a staff member's proof of delivery delivers the order once."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 
-from oms.errors import DomainError
 from orders.models import OrderEvent, Shipment, Status, TrackingEvent
 from orders.services.fulfilment import record_delivery
 from orders.services.tracking import record_tracking_event
 from orders.tests.tracking_helpers import shipped_shipment
+from tests.concurrency import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(n, fn):
-    barrier, results = threading.Barrier(n), []
-
-    def work(i):
-        try:
-            barrier.wait()
-            results.append(("ok", fn(i)))
-        except DomainError as exc:
-            results.append(("refused", str(exc)))
-        except Exception as exc:  # anything else is a bug a user would see
-            results.append(("error", repr(exc)))
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(n) as pool:
-        list(pool.map(work, range(n)))
-    return results
 
 
 def test_the_same_carrier_event_sent_at_once_makes_one_row(shop):
