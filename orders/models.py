@@ -84,7 +84,7 @@ class Order(models.Model):
     # money, in the order's currency, rounded by oms.money
     subtotal = models.DecimalField(_("subtotal"), default=Decimal("0"), **MONEY)
     discount_total = models.DecimalField(_("discounts"), default=Decimal("0"), **MONEY)
-    loyalty_discount = models.DecimalField(_("loyalty points discount"), default=Decimal("0"), **MONEY)
+    loyalty_discount = models.DecimalField(_("loyalty points discount"), default=Decimal("0"), db_default=Decimal("0"), **MONEY)
     tax_total = models.DecimalField(_("tax"), default=Decimal("0"), **MONEY)
     total = models.DecimalField(_("total"), default=Decimal("0"), **MONEY)
     # review and routing
