@@ -52,3 +52,14 @@ def csv_reader(text):
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count) if any(d in first for d in ",;\t") else ","
     return csv.reader(io.StringIO(text), delimiter=delimiter)
+
+
+def form_csv_reader(upload, *, max_bytes):
+    """For a form's clean_<field>(): csv_reader(read_csv_text(...)), with the check's message
+    as the field's ValidationError."""
+    from django import forms
+
+    try:
+        return csv_reader(read_csv_text(upload, max_bytes=max_bytes))
+    except ValidationFailed as err:
+        raise forms.ValidationError(str(err.message), code=err.code) from None

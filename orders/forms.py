@@ -11,8 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Address, Company
 from inventory.models import Warehouse
-from oms.csv_upload import csv_reader, read_csv_text
-from oms.errors import ValidationFailed
+from oms.csv_upload import form_csv_reader
 from oms.forms import DomainErrorForm
 
 from . import selectors_console
@@ -275,10 +274,7 @@ class TrackingCsvForm(forms.Form):
         from .services.tracking import MAX_IMPORT_ROWS
 
         upload = self.cleaned_data["file"]
-        try:
-            reader = csv_reader(read_csv_text(upload, max_bytes=TRACKING_CSV_MAX_BYTES))
-        except ValidationFailed as err:
-            raise forms.ValidationError(str(err.message), code=err.code) from None
+        reader = form_csv_reader(upload, max_bytes=TRACKING_CSV_MAX_BYTES)
         try:
             header = [_csv_column(h) for h in next(reader, [])]
             missing = [c for c in TRACKING_CSV_REQUIRED if c not in header]

@@ -13,8 +13,16 @@ from .models import Order, Status
 CREDIT_STATUSES = [s for s in Status if s not in (Status.DRAFT, Status.CANCELLED, Status.COMPLETED)]
 
 
+AWAITING_PAYMENT = "awaiting_payment"
+
+
 def reason(code, message):
     return {"code": code, "message": str(message)}
+
+
+def only_awaiting_payment(reasons) -> bool:
+    """True when the one thing holding an order is its prepayment (hold reasons as stored)."""
+    return {r["code"] for r in reasons} == {AWAITING_PAYMENT}
 
 
 def open_receivables(company, exclude_order=None):
@@ -55,7 +63,7 @@ def review_order(order, lines) -> list[dict]:
     if missing:
         reasons.append(reason("address_incomplete", _("The ship-to address lacks: %(fields)s.") % {"fields": ", ".join(map(str, missing))}))
     if order.payment_terms == Company.PaymentTerms.PREPAID and not order.is_paid:
-        reasons.append(reason("awaiting_payment", _("Prepaid order: waiting for payment.")))
+        reasons.append(reason(AWAITING_PAYMENT, _("Prepaid order: waiting for payment.")))
     return reasons
 
 

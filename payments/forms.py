@@ -4,8 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from oms import money
-from oms.csv_upload import csv_reader, read_csv_text
-from oms.errors import ValidationFailed
+from oms.csv_upload import form_csv_reader
 from oms.forms import DomainErrorForm
 
 from .models import Invoice, Method, PaymentStatus
@@ -51,10 +50,7 @@ class BankStatementForm(forms.Form):
         from decimal import Decimal, InvalidOperation
 
         upload = self.cleaned_data["file"]
-        try:
-            reader = csv_reader(read_csv_text(upload, max_bytes=STATEMENT_MAX_BYTES))
-        except ValidationFailed as err:
-            raise forms.ValidationError(str(err.message), code=err.code) from None
+        reader = form_csv_reader(upload, max_bytes=STATEMENT_MAX_BYTES)
         rows, problems = [], []
         try:
             header = [h.strip().lower().replace(" ", "_") for h in next(reader, [])]

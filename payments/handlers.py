@@ -16,6 +16,7 @@ def invoice_shipped_order(payload):
         return
     from customers.models import Company
     from orders.models import Order
+    from orders.review import only_awaiting_payment
 
     from .errors import InvoiceNotAllowed
     from .services import issue_invoice, live_invoice
@@ -25,7 +26,7 @@ def invoice_shipped_order(payload):
         return
     prepaid = order.payment_terms == Company.PaymentTerms.PREPAID
     if to_status == "on_hold":  # invoice a prepaid order that waits only for its money
-        if not prepaid or order.is_paid or {r["code"] for r in order.hold_reasons} != {"awaiting_payment"}:
+        if not prepaid or order.is_paid or not only_awaiting_payment(order.hold_reasons):
             return
     elif prepaid:
         return

@@ -26,7 +26,7 @@ from ..allocation import plan_allocation
 from ..approval import active_rules, approval_chain
 from ..errors import IllegalTransition, NotYourTurn, StaleOrder
 from ..models import ApprovalRule, Order, OrderApproval, OrderEvent, Shipment, ShipmentLine, Status, Tag
-from ..review import credit_overrun, credit_reason, review_order
+from ..review import credit_overrun, credit_reason, only_awaiting_payment, review_order
 from ..state import CANCELLABLE
 from .transitions import is_new, lock_order, record_event, save_order, transition_order
 
@@ -81,7 +81,7 @@ def submit_order(*, actor, order, source="", lines=None, stock=None):
         if order.company.sales_rep:
             _tell([order.company.sales_rep], order, format_lazy(gettext_lazy("Order {number} is on hold"), number=order.number),
                   "\n".join(r["message"] for r in reasons))
-        if {r["code"] for r in reasons} == {"awaiting_payment"}:  # all else is fine: hold the stock while the money comes
+        if only_awaiting_payment(reasons):  # all else is fine: hold the stock while the money comes
             allocate_order(actor=actor, order=order, source=source, lines=lines, stock=stock,
                            hold_until=timezone.now() + timedelta(hours=settings.PREPAID_RESERVATION_HOURS))
         return order
@@ -132,7 +132,7 @@ def record_payment_received(*, actor, order):
                      reason=_("Order paid"), actor=actor)
         if order.status == Status.ON_HOLD and not keep_reservations(ref_type=RESERVATION_REF, ref_id=order.pk):
             _drop_lapsed_allocation(order)  # the unpaid hold had expired: allocate afresh below
-        if order.status == Status.ON_HOLD and {r["code"] for r in order.hold_reasons} == {"awaiting_payment"}:
+        if order.status == Status.ON_HOLD and only_awaiting_payment(order.hold_reasons):
             transition_order(actor=actor, order=order, to=Status.SUBMITTED, message=_("Paid: back to review."))
             submit_order(actor=actor, order=order)
         return order

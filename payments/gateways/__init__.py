@@ -9,6 +9,7 @@ Card data never reaches the OMS: the customer pays on the gateway's hosted page 
 gateway tells us the outcome in a signed callback. Which gateways are live is a setting
 (PAYMENTS_GATEWAYS)."""
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -47,18 +48,23 @@ class Checkout:
     qr_payload: str = ""
 
 
-class Gateway:
+class Gateway(ABC):
+    """What every adapter implements (sandbox.py, stripe.py)."""
+
     name = ""
     label = ""
 
+    @abstractmethod
     def create_payment(self, payment, *, return_url) -> Checkout:
-        raise NotImplementedError
+        """Start a payment: where to send the payer (or a QR payload)."""
 
+    @abstractmethod
     def verify_callback(self, request) -> CallbackEvent:
-        raise NotImplementedError
+        """The gateway's signed callback as an event; raises BadSignature."""
 
+    @abstractmethod
     def refund(self, payment, amount) -> str:
-        raise NotImplementedError
+        """Refund `amount` of a captured payment; returns the gateway's refund reference."""
 
 
 def _registry():

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,7 @@ def send_payment_reminders(*, today=None) -> int:
     by_company: dict[int, list] = {}
     for inv in invoices:
         by_company.setdefault(inv.company_id, []).append(inv)
-    sent = 0
+    sent, reminded = 0, []
     for company_id, items in by_company.items():
         users = list(User.objects.filter(dealer_account__company_id=company_id, dealer_account__is_active=True,
                                          is_active=True))
@@ -40,10 +41,11 @@ def send_payment_reminders(*, today=None) -> int:
             subject = (_("Invoice %(number)s is overdue: %(amount)s") if overdue
                        else _("Invoice %(number)s is due on %(date)s: %(amount)s")) % {
                 "number": inv.number, "amount": format_money(inv.balance, inv.currency), "date": inv.due_date}
-            made = notify(recipients=users, subject=subject, kind=Notification.Kind.PAYMENT, link="/portal/invoices/",
-                          dedupe_key=f"invoice:{inv.pk}:{stage}")
+            made = notify(recipients=users, subject=subject, kind=Notification.Kind.PAYMENT,
+                          link=reverse("portal:invoices"), dedupe_key=f"invoice:{inv.pk}:{stage}")
             sent += len(made)
-            Invoice.objects.filter(pk=inv.pk).update(reminded_at=timezone.now())
+            reminded.append(inv.pk)
+    Invoice.objects.filter(pk__in=reminded).update(reminded_at=timezone.now())
     return sent
 
 
