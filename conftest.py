@@ -1,8 +1,16 @@
+import os
+import subprocess
+import sys
+import uuid
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.db import connection
 
 from customers.models import Tier
+from oms.celery import app as celery_app
 from oms.regions import Region
 from tests.factories import (
     PASSWORD, AddressFactory, CompanyFactory, PriceListFactory, PriceListItemFactory, ProductFactory, StaffFactory,
@@ -51,3 +59,49 @@ def shop(db):
         "finance": StaffFactory(staff_role="finance"), "warehouse": StaffFactory(staff_role="warehouse"),
         "stock_of": stock_of,
     }
+
+
+ROOT = Path(__file__).resolve().parent
+
+
+@pytest.fixture
+def worker(transactional_db, tmp_path):
+    """A real Celery worker process on Redis, consuming this test's own queues (the default
+    one and the reports one). Yields {"mail_dir", "proc"}; tasks queued meanwhile go to it."""
+    if not settings.REDIS_URL:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the worker test: REDIS_URL is empty (is redis-server installed?)")
+        pytest.skip("no Redis here (embedded mode): the real-worker round trip needs REDIS_URL")
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    reports_queue = f"{queue}-reports"
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "oms.settings",
+        "DJANGO_DEBUG": "true",
+        "OMS_TESTING": "true",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_POOL": "false",
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_QUEUE": queue,
+        "CELERY_REPORTS_QUEUE": reports_queue,
+        "EMAIL_BACKEND": "file",
+        "EMAIL_FILE_PATH": str(tmp_path / "mail"),
+    }
+    cmd = [sys.executable, "-m", "celery", "-A", "oms", "worker", "--pool=solo", "-Q", f"{queue},{reports_queue}",
+           "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    conf = celery_app.conf
+    saved = (conf.task_always_eager, conf.task_default_queue, conf.task_routes)
+    conf.task_always_eager = False
+    conf.task_default_queue = queue
+    conf.task_routes = {"reports.tasks.*": {"queue": reports_queue}}
+    try:
+        yield {"mail_dir": tmp_path / "mail", "proc": proc}
+    finally:
+        conf.task_always_eager, conf.task_default_queue, conf.task_routes = saved
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()

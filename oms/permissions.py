@@ -48,6 +48,8 @@ class Perm(StrEnum):
     RETURNS_VIEW = "returns.view"
     RETURNS_MANAGE = "returns.manage"
     REPORTS_VIEW = "reports.view"
+    REPORTS_SCHEDULE = "reports.schedule"
+    INTEGRATIONS_MANAGE = "integrations.manage"
     ADMIN_SITE = "admin.site"
     # portal
     PORTAL = "portal.access"
@@ -69,7 +71,7 @@ STAFF_PERMISSIONS: dict[str, frozenset[Perm]] = {
     StaffRole.SALES_MANAGER: frozenset({
         Perm.CONSOLE, Perm.ORDERS_VIEW, Perm.ORDERS_MANAGE, Perm.ORDERS_APPROVE,
         Perm.CATALOG_VIEW, Perm.INVENTORY_VIEW, Perm.CUSTOMERS_VIEW, Perm.CUSTOMERS_MANAGE,
-        Perm.RETURNS_VIEW, Perm.RETURNS_MANAGE, Perm.REPORTS_VIEW,
+        Perm.RETURNS_VIEW, Perm.RETURNS_MANAGE, Perm.REPORTS_VIEW, Perm.REPORTS_SCHEDULE,
     }),
     StaffRole.FINANCE: frozenset({
         Perm.CONSOLE, Perm.ORDERS_VIEW, Perm.ORDERS_APPROVE, Perm.CUSTOMERS_VIEW,
@@ -82,7 +84,7 @@ STAFF_PERMISSIONS: dict[str, frozenset[Perm]] = {
     }),
     StaffRole.MANAGER: frozenset(_EVERY_CONSOLE_VIEW | {
         Perm.ORDERS_MANAGE, Perm.ORDERS_APPROVE, Perm.CUSTOMERS_MANAGE, Perm.CREDIT_MANAGE,
-        Perm.INVENTORY_MANAGE, Perm.PURCHASING_MANAGE, Perm.RETURNS_MANAGE,
+        Perm.INVENTORY_MANAGE, Perm.PURCHASING_MANAGE, Perm.RETURNS_MANAGE, Perm.REPORTS_SCHEDULE,
     }),
     StaffRole.ADMIN: frozenset(p for p in Perm if not p.startswith("portal.")),
 }

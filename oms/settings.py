@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
     "oms",
     "inventory",
     "customers",
@@ -134,6 +136,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = timedelta(hours=6)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# Heavy report runs get their own queue, so a big export never delays notifications or
+# reservations; run a worker for it with `-Q reports` (or `-Q oms,reports` on one machine).
+CELERY_REPORTS_QUEUE = env.str("CELERY_REPORTS_QUEUE", default="reports")
+CELERY_TASK_ROUTES = {"reports.tasks.*": {"queue": CELERY_REPORTS_QUEUE}}
 CELERY_BEAT_SCHEDULE = {
     "inventory-replenishment": {
         "task": "inventory.tasks.run_replenishment",
@@ -296,3 +302,11 @@ STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 # Days past due after which a customer with unpaid invoices is put on credit hold (0: never).
 PAYMENTS_CREDIT_HOLD_DAYS = env.int("PAYMENTS_CREDIT_HOLD_DAYS", default=0)
+
+# --- Reports (issue #7) ---------------------------------------------------------------------------
+
+# --- REST API (issue #8) ----------------------------------------------------------------------------
+
+# --- Webhooks, channels and SMS (issue #8) -----------------------------------------------------------
+
+# --- Imports and exports (issue #8) ----------------------------------------------------------------

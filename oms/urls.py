@@ -125,6 +125,10 @@ console_patterns = (
         path("returns/<int:pk>/inspect/", returns_console.return_inspect, name="return_inspect"),
         path("returns/<int:pk>/resolve/", returns_console.return_resolve, name="return_resolve"),
         path("returns/<int:pk>/photos/<int:photo_pk>/", returns_console.return_photo, name="return_photo"),
+        path("reports/", include("reports.urls")),
+        path("integrations/", include("integrations.api.console_urls")),
+        path("integrations/", include("integrations.webhooks.console_urls")),
+        path("integrations/", include("integrations.imports.console_urls")),
     ],
     "console",
 )
@@ -198,6 +202,8 @@ urlpatterns = [
     path("console/", include(console_patterns)),
     path("portal/", include(portal_patterns)),
     path("payments/", include("payments.urls")),
+    path("api/v1/", include("integrations.api.urls")),
+    path("channels/", include("integrations.webhooks.public_urls")),
 ]
 
 handler404 = "oms.views.error_404"

@@ -1,0 +1,3 @@
+"""Console pages for API clients (included under /console/integrations/ in the console namespace)."""
+
+urlpatterns = []

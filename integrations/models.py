@@ -1,1 +1,0 @@
-# Models of this domain arrive with its issue; see ../shared/product/SPEC.md.

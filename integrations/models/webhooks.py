@@ -1,0 +1,2 @@
+"""See integrations/models/__init__.py."""
+__all__ = []

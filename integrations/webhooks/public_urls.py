@@ -1,0 +1,3 @@
+"""Public endpoints: inbound channel order webhooks (included at /channels/)."""
+
+urlpatterns = []

@@ -1,0 +1,2 @@
+"""See reports/models/__init__.py."""
+__all__ = []

@@ -1,0 +1,3 @@
+"""Console pages of the reports centre (included under /console/reports/ in the console namespace)."""
+
+urlpatterns = []
