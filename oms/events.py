@@ -13,14 +13,25 @@ from collections import defaultdict
 from functools import partial
 
 from django.db import transaction
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 logger = logging.getLogger("oms.events")
 _subscribers: dict[str, list] = defaultdict(list)
 
 
 def after_commit(task, *args, **kwargs):
-    """Queue a Celery task (anything with .delay) once the current transaction commits."""
-    transaction.on_commit(partial(task.delay, *args, **kwargs))
+    """Queue a Celery task (anything with .delay) once the current transaction commits.
+    The change is committed either way: if the broker is unreachable the task is logged as
+    lost (never a 500 for a write that succeeded); work that must not be lost goes through a
+    table a beat job sweeps (the webhook outbox, reminders, re-allocation)."""
+    transaction.on_commit(partial(_queue, task, args, kwargs))
+
+
+def _queue(task, args, kwargs):
+    try:
+        task.delay(*args, **kwargs)
+    except KombuOperationalError:
+        logger.exception("broker unreachable: task %s not queued", getattr(task, "name", task))
 
 
 def subscribe(event_name: str):
@@ -43,3 +54,25 @@ def _dispatch(event_name, payload):
             handler(payload)
         except Exception:  # one broken subscriber must not stop the others
             logger.exception("subscriber %r failed for event %s", handler, event_name)
+
+
+# --- Integration events (issue #8) -------------------------------------------------------------
+# publish() is emit() plus in-transaction recorders: integrations registers one that writes the
+# webhook outbox row in the caller's transaction (so a rolled-back change leaves no event and a
+# committed one cannot lose its event). Apps call publish(); they never import integrations.
+_recorders: list = []
+
+
+def on_publish(recorder):
+    """Register recorder(event_type, payload, dedupe_key=None), called inside the publisher's
+    transaction. A recorder that raises rolls the change back with it."""
+    _recorders.append(recorder)
+    return recorder
+
+
+def publish(event_type: str, dedupe_key: str | None = None, **payload):
+    """An event for the outside world (webhooks) and for in-process subscribers (after commit).
+    `dedupe_key` records the event once per key (e.g. one stock.low per stock row and day)."""
+    for recorder in list(_recorders):
+        recorder(event_type, dict(payload), dedupe_key=dedupe_key)
+    emit(event_type, **payload)

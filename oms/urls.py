@@ -25,6 +25,7 @@ from payments.views import portal as payments_portal
 from reports.views import console as reports_console
 from returns.views import console as returns_console
 from returns.views import portal as returns_portal
+from returns.views import quarantine as returns_quarantine
 
 from . import views
 
@@ -98,6 +99,7 @@ console_patterns = (
         path("customers/<int:pk>/", customer_console.company_detail, name="company_detail"),
         path("customers/<int:pk>/notes/", customer_console.company_note, name="company_note"),
         path("customers/<int:pk>/credit/", customer_console.company_credit, name="company_credit"),
+        path("customers/<int:pk>/payment-methods/", payments_console.customer_methods, name="customer_methods"),
         path("tickets/", customer_console.ticket_desk, name="ticket_desk"),
         path("tickets/<int:pk>/", customer_console.ticket_detail, name="ticket_detail"),
         path("tickets/<int:pk>/assign/", customer_console.ticket_assign, name="ticket_assign"),
@@ -111,6 +113,7 @@ console_patterns = (
         path("invoices/", payments_console.invoice_list, name="invoice_list"),
         path("invoices/<int:pk>/", payments_console.invoice_detail, name="invoice_detail"),
         path("invoices/<int:pk>/pdf/", payments_console.invoice_pdf, name="invoice_pdf"),
+        path("invoices/<int:pk>/void/", payments_console.invoice_void, name="invoice_void"),
         path("invoices/<int:pk>/apply-credit/", payments_console.invoice_apply_credit, name="invoice_apply_credit"),
         path("receivables/aging/", payments_console.ar_aging, name="ar_aging"),
         path("credit-notes/", payments_console.credit_notes, name="credit_notes"),
@@ -125,6 +128,8 @@ console_patterns = (
         path("returns/<int:pk>/inspect/", returns_console.return_inspect, name="return_inspect"),
         path("returns/<int:pk>/resolve/", returns_console.return_resolve, name="return_resolve"),
         path("returns/<int:pk>/photos/<int:photo_pk>/", returns_console.return_photo, name="return_photo"),
+        path("returns/quarantine/", returns_quarantine.quarantine_list, name="quarantine"),
+        path("returns/quarantine/<int:line_pk>/", returns_quarantine.quarantine_decide, name="quarantine_decide"),
         path("reports/", include("reports.urls")),
         path("integrations/", include("integrations.api.console_urls")),
         path("integrations/", include("integrations.webhooks.console_urls")),

@@ -3,7 +3,7 @@ so amounts and statuses are read-only here."""
 
 from django.contrib import admin
 
-from .models import CreditNote, GatewayEvent, Invoice, Payment, PaymentAllocation, Refund
+from .models import CreditNote, GatewayEvent, Invoice, Payment, PaymentAllocation, PaymentProfile, Refund
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -57,3 +57,11 @@ class CreditNoteAdmin(ReadOnlyAdmin):
 class PaymentAllocationAdmin(ReadOnlyAdmin):
     list_display = ("invoice", "payment", "credit_note", "amount", "created_at")
     search_fields = ("invoice__number",)
+
+
+@admin.register(PaymentProfile)
+class PaymentProfileAdmin(admin.ModelAdmin):
+    list_display = ("company", "methods", "updated_at")
+    search_fields = ("company__code", "company__name")
+    raw_id_fields = ("company",)
+    readonly_fields = ("updated_by", "updated_at")

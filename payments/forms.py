@@ -90,3 +90,27 @@ class CreditNoteForm(DomainErrorForm):
     currency = forms.ChoiceField(label=_("Currency"), choices=money.CURRENCY_CHOICES, initial="CNY")
     reason = forms.CharField(label=_("Reason"), max_length=300)
     source_ref = forms.CharField(label=_("Source (RMA, order...)"), max_length=80, required=False)
+
+
+class VoidInvoiceForm(DomainErrorForm):
+    reason = forms.CharField(label=_("Reason for voiding"), max_length=300)
+
+
+class PaymentMethodsForm(DomainErrorForm):
+    methods = forms.MultipleChoiceField(
+        label=_("Allowed payment methods"), choices=Method.choices, widget=forms.CheckboxSelectMultiple, required=False,
+        help_text=_("Card, Alipay and WeChat Pay are paid online in the portal; bank transfers are confirmed by "
+                    "finance; credit terms and cash on delivery follow the customer's payment terms."))
+
+
+class PayMethodForm(DomainErrorForm):
+    """The dealer's choice among the online methods allowed for the company (choices set by the view)."""
+
+    method = forms.ChoiceField(label=_("Pay with"), widget=forms.RadioSelect)
+    field_aliases = {"gateway": "method"}
+
+    def __init__(self, *args, methods=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["method"].choices = list(methods)
+        if methods:
+            self.fields["method"].initial = methods[0][0]

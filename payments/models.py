@@ -31,6 +31,31 @@ class Method(models.TextChoices):
     COD = "cod", _("Cash on delivery")
 
 
+# paid online through a gateway adapter (the others are settled by finance or by the terms)
+ONLINE_METHODS = (Method.CARD, Method.ALIPAY, Method.WECHAT)
+QR_METHODS = (Method.ALIPAY, Method.WECHAT)
+
+
+class PaymentProfile(models.Model):
+    """Which payment methods a customer may use. Without a row the customer gets the defaults
+    (payments.selectors.allowed_methods): card, Alipay, WeChat Pay and bank transfer, plus
+    credit terms or cash on delivery when those are the company's payment terms."""
+
+    company = models.OneToOneField("customers.Company", on_delete=models.CASCADE, related_name="payment_profile",
+                                   verbose_name=_("customer"))
+    methods = models.JSONField(_("allowed payment methods"), default=list, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("changed by"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("payment methods of a customer")
+        verbose_name_plural = _("payment methods of customers")
+
+    def __str__(self):
+        return f"{self.company}: {', '.join(self.methods)}"
+
+
 class PaymentStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     AUTHORIZED = "authorized", _("Authorized")
@@ -184,6 +209,10 @@ class Invoice(models.Model):
                                    related_name="+", verbose_name=_("issued by"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
+    void_reason = models.CharField(_("void reason"), max_length=300, blank=True)
+    voided_at = models.DateTimeField(_("voided"), null=True, blank=True)
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("voided by"))
 
     class Meta:
         verbose_name = _("invoice")

@@ -8,7 +8,7 @@ from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import CreditNote, GatewayEvent, Invoice, Payment
+from .models import ONLINE_METHODS, CreditNote, GatewayEvent, Invoice, Method, Payment, PaymentProfile
 from .state import SETTLED
 
 OPEN_INVOICE = (Invoice.Status.OPEN, Invoice.Status.PARTIALLY_PAID)
@@ -168,3 +168,29 @@ def propose_statement_matches(rows):
 def portal_credit_notes(company):
     """The company's credit notes, newest first (returns, goodwill), with what is left to use."""
     return CreditNote.objects.filter(company=company).order_by("-created_at", "-id")
+
+
+def default_methods(company) -> list[str]:
+    methods = [Method.CARD, Method.ALIPAY, Method.WECHAT, Method.BANK_TRANSFER]
+    if company.payment_terms == "cod":
+        methods.append(Method.COD)
+    elif company.payment_terms != "prepaid":
+        methods.append(Method.CREDIT_TERMS)
+    return [str(m) for m in methods]
+
+
+def allowed_methods(company) -> list[str]:
+    """The payment methods `company` may use, in Method order: its PaymentProfile, or the defaults."""
+    profile = PaymentProfile.objects.filter(company=company).values_list("methods", flat=True).first()
+    chosen = set(profile) if profile is not None else set(default_methods(company))
+    return [m.value for m in Method if m.value in chosen]
+
+
+def payable_online_methods(company) -> list[tuple[str, str]]:
+    """(value, label) of the methods the dealer can pay with online now: allowed for the
+    company and taken by a live gateway."""
+    from .gateways import online_methods
+
+    live = online_methods()
+    allowed = set(allowed_methods(company))
+    return [(m.value, m.label) for m in ONLINE_METHODS if m.value in allowed and m.value in live]

@@ -116,3 +116,9 @@ class DeskFilterForm(forms.Form):
     company = forms.CharField(label=_("Customer"), max_length=80, required=False,
                               widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Customer code or name")}))
     reason = forms.ChoiceField(label=_("Reason"), required=False, choices=[("", _("Any reason")), *Reason.choices])
+
+
+class QuarantineDecisionForm(DomainErrorForm):
+    quantity = forms.IntegerField(label=_("Units"), min_value=1)
+    decision = forms.ChoiceField(label=_("Decision"), choices=[
+        ("release", _("Release to sellable stock")), ("scrap", _("Scrap"))])

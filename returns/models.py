@@ -112,6 +112,17 @@ class ReturnRequest(models.Model):
     def finance_label(self):
         return _label(FinanceStatus, self.finance_status) if self.finance_status else ""
 
+    @property
+    def dealer_outcome(self):
+        """What the dealer is told about the money or goods (the finance labels are for staff)."""
+        if self.status != Status.RESOLVED or not self.resolution:
+            return ""
+        if self.resolution == Resolution.EXCHANGE:
+            return _("Replacement order placed") if self.exchange_order_id else _("Replacement being arranged")
+        if self.finance_status == FinanceStatus.SETTLED:
+            return _("Refunded") if self.resolution == Resolution.REFUND else _("Credit note issued")
+        return _("Refund in progress") if self.resolution == Resolution.REFUND else _("Credit note in progress")
+
 
 class ReturnLine(models.Model):
     """What comes back from one order line, and what inspection made of each unit."""
@@ -126,6 +137,9 @@ class ReturnLine(models.Model):
     restock_quantity = models.PositiveIntegerField(_("restocked"), default=0)
     quarantine_quantity = models.PositiveIntegerField(_("quarantined"), default=0)
     scrap_quantity = models.PositiveIntegerField(_("scrapped"), default=0)
+    # later decisions on the quarantined units (returns.services.release_quarantine / scrap_quarantine)
+    quarantine_released = models.PositiveIntegerField(_("released from quarantine"), default=0)
+    quarantine_scrapped = models.PositiveIntegerField(_("scrapped from quarantine"), default=0)
 
     class Meta:
         verbose_name = _("return line")
@@ -141,11 +155,20 @@ class ReturnLine(models.Model):
                                    - models.F("quarantine_quantity") - models.F("scrap_quantity")),
                 name="returnline_outcomes_le_received",
             ),
+            models.CheckConstraint(
+                condition=models.Q(quarantine_released__gte=0) & models.Q(quarantine_scrapped__gte=0)
+                & models.Q(quarantine_released__lte=models.F("quarantine_quantity") - models.F("quarantine_scrapped")),
+                name="returnline_quarantine_decisions_le_quarantined",
+            ),
         ]
 
     @property
     def reason_label(self):
         return _label(Reason, self.reason)
+
+    @property
+    def quarantine_left(self):
+        return self.quarantine_quantity - self.quarantine_released - self.quarantine_scrapped
 
     @property
     def inspected_quantity(self):

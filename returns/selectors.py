@@ -66,3 +66,27 @@ def order_lines(order):
 
 def photo(rma, photo_pk) -> ReturnPhoto:
     return ReturnPhoto.objects.get(pk=photo_pk, rma=rma)
+
+
+def quarantine_lines(*, warehouse=None):
+    """Returned units still in quarantine, per warehouse (the one the return was received at):
+    one query, lines with their return, product and warehouse."""
+    from django.db.models import F
+
+    qs = (ReturnLine.objects.filter(quarantine_quantity__gt=F("quarantine_released") + F("quarantine_scrapped"))
+          .select_related("rma__company", "rma__warehouse", "order_line__product")
+          .order_by("rma__warehouse__code", "order_line__product__sku", "rma_id", "pk"))
+    if warehouse is not None:
+        qs = qs.filter(rma__warehouse=warehouse)
+    return qs
+
+
+def quarantine_by_warehouse(lines):
+    """[(warehouse, [lines], units)] in the order of `lines`."""
+    groups: dict = {}
+    for ln in lines:
+        wh = ln.rma.warehouse
+        entry = groups.setdefault(wh.pk if wh else None, [wh, [], 0])
+        entry[1].append(ln)
+        entry[2] += ln.quarantine_left
+    return [tuple(v) for v in groups.values()]

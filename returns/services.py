@@ -14,7 +14,8 @@ Stock, honestly:
     quarantine -> RETURN_RESTOCK (+n) then QUARANTINE (−n) at the receiving warehouse: the
                   ledger shows the units came back and were taken off the sellable shelf
                   into quarantine; sellable on hand is unchanged. The quarantined count stays
-                  on the return line (a later decision restocks them with an adjustment);
+                  on the return line until release_quarantine (back to sellable) or
+                  scrap_quarantine decides them (returns quarantine page in the console);
     scrap      -> RETURN_RESTOCK (+n) then SCRAP (−n): came back, written off.
   The pairs run under the same stock row lock in one transaction, so nobody can reserve the
   units between the two rows.
@@ -43,6 +44,7 @@ from customers.uploads import validate_attachments
 from inventory.models import StockMovement
 from inventory.services import adjust_stock
 from oms.models import Notification
+from oms.events import publish
 from oms.money import quantize
 from oms.notifications import notify
 from oms.permissions import STAFF_PERMISSIONS, Perm
@@ -119,6 +121,7 @@ def transition_return(*, actor, rma, to, message="", data=None, fields=()):
         rma.status, rma.status_changed_at = to, timezone.now()
         rma.save(update_fields=["status", "status_changed_at", "updated_at", *fields])
         record_event(rma, actor=actor, from_status=before, to_status=to, message=message, data=data)
+        publish("return.updated", return_id=rma.pk, number=rma.number, order_id=rma.order_id, company_id=rma.company_id, from_status=str(before), to_status=str(to))
     return rma
 
 
@@ -453,7 +456,55 @@ def resolve_return(*, actor, rma, resolution, comment=""):
     return rma
 
 
+# --- quarantined units: released to sellable or scrapped ----------------------------------------
+
+def _quarantine_decision(*, actor, line, quantity, release):
+    with transaction.atomic():
+        line = ReturnLine.objects.select_related("rma", "order_line__product").get(pk=getattr(line, "pk", line))
+        rma = _lock(line.rma)
+        line = ReturnLine.objects.select_for_update(of=("self",)).select_related("order_line__product").get(pk=line.pk)
+        sku = line.order_line.product.sku
+        n = _int(quantity, "quantity", sku)
+        if n <= 0:
+            raise ReturnInvalid(_("%(sku)s: enter at least one unit.") % {"sku": sku}, field="quantity")
+        if n > line.quarantine_left:
+            raise ReturnInvalid(_("%(sku)s: only %(n)d unit(s) of return %(rma)s are in quarantine.")
+                                % {"sku": sku, "n": line.quarantine_left, "rma": rma.number}, field="quantity",
+                                code="quarantine_exceeded")
+        product, warehouse = line.order_line.product, rma.warehouse
+        tag = _("Return %(number)s") % {"number": rma.number}
+        # quarantined units are off the books (the QUARANTINE movement at inspection): bring them
+        # back, and for scrap write them off again — the same pair inspection posts for scrap
+        adjust_stock(actor=actor, product=product, warehouse=warehouse, kind=StockMovement.Kind.RETURN_RESTOCK,
+                     quantity=n, reason=(_("%(tag)s: released from quarantine") if release
+                                         else _("%(tag)s: out of quarantine to scrap")) % {"tag": tag})
+        if release:
+            line.quarantine_released += n
+            message = _("%(n)d × %(sku)s released from quarantine to sellable stock.") % {"n": n, "sku": sku}
+        else:
+            adjust_stock(actor=actor, product=product, warehouse=warehouse, kind=StockMovement.Kind.SCRAP, quantity=n,
+                         reason=_("%(tag)s: scrapped from quarantine") % {"tag": tag})
+            line.quarantine_scrapped += n
+            message = _("%(n)d × %(sku)s scrapped from quarantine.") % {"n": n, "sku": sku}
+        line.save(update_fields=["quarantine_released", "quarantine_scrapped"])
+        record_event(rma, actor=actor, message=message,
+                     data={"line": line.pk, "sku": sku, "quantity": n, "decision": "release" if release else "scrap"})
+    return line
+
+
+def release_quarantine(*, actor, line, quantity):
+    """Quarantined units of a return line passed a second look: back to sellable stock at the
+    warehouse the return was received at (one RETURN_RESTOCK movement)."""
+    return _quarantine_decision(actor=actor, line=line, quantity=quantity, release=True)
+
+
+def scrap_quarantine(*, actor, line, quantity):
+    """Quarantined units are written off (RETURN_RESTOCK then SCRAP, under one transaction;
+    sellable stock is unchanged)."""
+    return _quarantine_decision(actor=actor, line=line, quantity=quantity, release=False)
+
+
 __all__ = [
-    "authorize_return", "cancel_return", "inspect_return", "receive_return", "reject_return", "request_return",
-    "resolve_return", "return_value", "returnable", "transition_return",
+    "authorize_return", "cancel_return", "inspect_return", "receive_return", "reject_return", "release_quarantine",
+    "request_return", "resolve_return", "return_value", "returnable", "scrap_quarantine", "transition_return",
 ]

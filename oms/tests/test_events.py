@@ -61,3 +61,22 @@ def test_domain_event_reaches_subscribers_after_commit_and_survives_a_broken_one
         assert seen == [{"thing_id": 7}]
     finally:
         events._subscribers.pop("test.thing_happened")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unreachable_broker_does_not_undo_or_fail_the_committed_write(caplog):
+    from kombu.exceptions import OperationalError
+
+    from oms.models import User
+
+    class DownTask:
+        name = "oms.tasks.example"
+
+        def delay(self, *args, **kwargs):
+            raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    with transaction.atomic():
+        User.objects.create(username="kept-after-broker-failure")
+        events.after_commit(DownTask(), 1)
+    assert User.objects.filter(username="kept-after-broker-failure").exists()
+    assert "not queued" in caplog.text

@@ -53,6 +53,7 @@ class Gateway(ABC):
 
     name = ""
     label = ""
+    methods: frozenset[str] = frozenset({"card"})  # payments.models.Method values the adapter can take
 
     @abstractmethod
     def create_payment(self, payment, *, return_url) -> Checkout:
@@ -77,6 +78,18 @@ def _registry():
 def enabled_gateways() -> list[str]:
     known = _registry()
     return [name for name in settings.PAYMENTS_GATEWAYS if name in known]
+
+
+def gateway_for_method(method: str) -> str | None:
+    """The first live gateway (in PAYMENTS_GATEWAYS order) that takes `method`."""
+    known = _registry()
+    return next((name for name in enabled_gateways() if method in known[name].methods), None)
+
+
+def online_methods() -> set[str]:
+    """Methods some live gateway can take."""
+    known = _registry()
+    return {m for name in enabled_gateways() for m in known[name].methods}
 
 
 def get_gateway(name: str) -> Gateway | None:

@@ -1,6 +1,11 @@
 """An offline gateway for the demo and the tests: a hosted payment page inside the app
 (/payments/sandbox/<token>/) whose pay / fail buttons send a callback signed exactly like a real
-gateway's: HMAC-SHA256 over "<timestamp>.<body>" with PAYMENTS_SANDBOX_SECRET."""
+gateway's: HMAC-SHA256 over "<timestamp>.<body>" with PAYMENTS_SANDBOX_SECRET.
+
+Card payments use the hosted page. Alipay and WeChat Pay are a QR flow, as with the real
+wallets: the hosted page shows a QR code of the "scan" URL (/payments/sandbox/<token>/scan/);
+opening that URL — what the payer's phone does — completes the payment and delivers the signed
+callback, while the page the payer left on the computer polls until it shows the outcome."""
 
 import hashlib
 import hmac
@@ -41,9 +46,13 @@ def event_body(*, token, type, amount, currency, event_id=None) -> bytes:
 class SandboxGateway(Gateway):
     name = "sandbox"
     label = "Sandbox"
+    methods = frozenset({"card", "alipay", "wechat"})
 
     def create_payment(self, payment, *, return_url) -> Checkout:
-        return Checkout(redirect_url=reverse("payments:sandbox_page", args=[payment.token]))
+        page = reverse("payments:sandbox_page", args=[payment.token])
+        if payment.method in ("alipay", "wechat"):
+            return Checkout(redirect_url=page, qr_payload=reverse("payments:sandbox_scan", args=[payment.token]))
+        return Checkout(redirect_url=page)
 
     def verify_callback(self, request) -> CallbackEvent:
         body = request.body

@@ -36,6 +36,9 @@ def from_minor(value: int, currency: str) -> Decimal:
 class StripeGateway(Gateway):
     name = "stripe"
     label = "Stripe"
+    # card only: Stripe's Alipay / WeChat Pay need separate account activation and a different
+    # Checkout setup (payment_method_types) that this adapter does not offer
+    methods = frozenset({"card"})
 
     def create_payment(self, payment, *, return_url) -> Checkout:
         try:

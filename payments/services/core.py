@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import Company
 from oms.models import Notification
+from oms.events import publish
 from oms.money import quantize, to_decimal
 from oms.notifications import notify
 from oms.permissions import StaffRole
@@ -63,12 +64,28 @@ def order_outstanding(order):
     return quantize(_order_outstanding(order), order.currency)
 
 
-def start_payment(*, actor, company, gateway, order=None, invoice=None, return_url="") -> tuple[Payment, str]:
-    """A pending payment for what `order` or `invoice` still owes, started on `gateway`.
-    Returns the payment and the URL of the gateway's hosted page."""
-    gw = get_gateway(gateway)
+def start_payment(*, actor, company, gateway=None, method=Method.CARD, order=None, invoice=None,
+                  return_url="") -> tuple[Payment, str]:
+    """A pending payment for what `order` or `invoice` still owes, paid by `method` (card, Alipay
+    or WeChat Pay — one the customer may use) on `gateway` (default: the first live gateway that
+    takes the method). Returns the payment and the URL of the gateway's hosted page."""
+    from ..gateways import gateway_for_method
+    from ..models import ONLINE_METHODS
+    from ..selectors import allowed_methods
+
+    method = str(method or Method.CARD)
+    if method not in {m.value for m in ONLINE_METHODS}:
+        raise InvalidPaymentInput(_("That payment method cannot be paid online."), field="method")
+    if method not in allowed_methods(company):
+        raise InvalidPaymentInput(_("%(method)s is not a payment method of your account.")
+                                  % {"method": Method(method).label}, field="method")
+    gateway = gateway or gateway_for_method(method)
+    gw = get_gateway(gateway) if gateway else None
     if gw is None:
         raise InvalidPaymentInput(_("That payment method is not available."), field="gateway")
+    if method not in gw.methods:
+        raise InvalidPaymentInput(_("%(gateway)s does not take %(method)s.")
+                                  % {"gateway": gw.label, "method": Method(method).label}, field="method")
     if (order is None) == (invoice is None):
         raise InvalidPaymentInput(_("Pay either an order or an invoice."))
     if invoice is not None:
@@ -83,7 +100,7 @@ def start_payment(*, actor, company, gateway, order=None, invoice=None, return_u
         raise InvalidPaymentInput(_("There is nothing left to pay."))
     with transaction.atomic():
         payment = Payment.objects.create(
-            company=company, order=target_order, invoice=invoice, method=Method.CARD, gateway=gateway,
+            company=company, order=target_order, invoice=invoice, method=method, gateway=gateway,
             amount=amount, currency=currency, created_by=actor if actor is not None and actor.pk else None,
         )
         checkout = gw.create_payment(payment, return_url=return_url)
@@ -95,6 +112,7 @@ def mark_paid(*, actor, payment) -> Payment:
     to its invoice (issuing one for a prepaid order), mark the order paid — which releases a
     prepaid order held for payment."""
     transition_payment(payment, PaymentStatus.PAID)
+    publish("payment.received", payment_id=payment.pk, number=payment.display_number, company_id=payment.company_id, order_id=payment.order_id, invoice_id=payment.invoice_id, amount=str(payment.amount), currency=payment.currency, method=payment.method)
     invoice = None
     if payment.invoice_id:
         invoice = Invoice.objects.get(pk=payment.invoice_id)
@@ -180,9 +198,30 @@ def refund_payment(*, actor, payment, amount, reason) -> Refund:
                                        gateway_ref=gateway_ref, created_by=actor if actor is not None and actor.pk else None)
         payment.amount_refunded += amount
         payment.save(update_fields=["amount_refunded", "updated_at"])
+        publish("refund.issued", refund_id=refund.pk, payment_id=payment.pk, company_id=payment.company_id, order_id=payment.order_id, amount=str(refund.amount), currency=payment.currency)
         transition_payment(payment, PaymentStatus.REFUNDED if payment.amount_refunded >= payment.amount
                            else PaymentStatus.PARTIALLY_REFUNDED)
+        if payment.order_id and payment.status == PaymentStatus.REFUNDED:
+            _order_unpaid_after_refund(actor, payment.order_id)
         return refund
+
+
+def _order_unpaid_after_refund(actor, order_pk):
+    """A payment of the order was refunded in full and nothing else covers the order: it is no
+    longer paid. (A partial refund — units returned, a goodwill discount — leaves the flag.)
+    Lock order: payment, invoices, then the order — as in mark_paid."""
+    from orders.models import OrderEvent
+    from orders.services.transitions import lock_order, record_event
+
+    order = Order.objects.only("pk", "is_paid", "total", "currency").get(pk=order_pk)
+    if not order.is_paid or _order_outstanding(order) <= 0:
+        return
+    order = lock_order(order_pk)
+    if order.is_paid:
+        order.is_paid = False
+        order.save(update_fields=["is_paid"])
+        record_event(order, OrderEvent.Kind.NOTE, actor=actor if actor is not None and actor.pk else None,
+                     message=_("Payment refunded: the order is no longer paid."))
 
 
 def cancel_payment(*, actor, payment) -> Payment:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Company
+from oms.events import publish
 from oms.money import CURRENCIES, quantize, to_decimal
 from oms.sequences import next_number
 from orders.models import Order, Status
@@ -84,6 +85,7 @@ def issue_invoice(*, actor, order, apply_credit=True) -> Invoice:
             bill_to={"name": company.name, "code": company.code, "tax_id": company.tax_id},
             created_by=actor if actor is not None and actor.pk else None,
         )
+        publish("invoice.issued", invoice_id=invoice.pk, number=invoice.number, order_id=order.pk, company_id=company.pk, total=str(invoice.total), currency=invoice.currency, due_date=invoice.due_date.isoformat())
         if apply_credit:
             apply_customer_credit(actor=actor, invoice=invoice)
             invoice.refresh_from_db()
@@ -210,6 +212,30 @@ def issue_credit_note(*, actor, company, amount, currency, reason, source_ref=""
             reason=reason[:300], source_ref=(source_ref or "")[:80], remaining=amount,
             created_by=actor if actor is not None and actor.pk else None,
         )
+
+
+def void_invoice(*, actor, invoice, reason) -> Invoice:
+    """Finance cancels an issued invoice that nothing was paid on: it stays (its gapless number
+    too) with status void, the reason and who voided it; receivables, statements and reminders
+    skip it, and its order may be invoiced afresh. Refused once any payment or credit note is
+    allocated to it. The invoice row is locked, so a payment allocated at the same moment
+    either lands first (and the void is refused) or finds the invoice void."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvoiceNotAllowed(_("Give a reason for voiding the invoice."), field="reason")
+    with transaction.atomic():
+        invoice = _lock_invoice(invoice)
+        if invoice.status == Invoice.Status.VOID:
+            raise InvoiceNotAllowed(_("Invoice %(number)s is already void.") % {"number": invoice.number})
+        if invoice.amount_paid > 0 or invoice.allocations.exists():
+            raise InvoiceNotAllowed(_("Invoice %(number)s has payments or credit allocated to it: it cannot be voided.")
+                                    % {"number": invoice.number})
+        invoice.status = Invoice.Status.VOID
+        invoice.void_reason = reason[:300]
+        invoice.voided_at = timezone.now()
+        invoice.voided_by = actor if actor is not None and actor.pk else None
+        invoice.save(update_fields=["status", "void_reason", "voided_at", "voided_by"])
+        return invoice
 
 
 def release_allocations(payment, amount):

@@ -112,8 +112,11 @@ def test_dealer_pays_an_open_invoice_through_the_sandbox(client, dealer):
     company = CompanyFactory()
     invoice = InvoiceFactory(company=company, total=Decimal("88.00"))
     client.force_login(dealer(company=company))
-    response = client.post(reverse("portal:pay"), {"invoice": invoice.pk})
+    choose = client.get(reverse("portal:pay"), {"invoice": invoice.pk}).content.decode()
+    assert 'value="card"' in choose and "¥88.00" in choose
+    response = client.post(reverse("portal:pay"), {"invoice": invoice.pk, "method": "card"})
     payment = Payment.objects.get(invoice=invoice)
+    assert payment.method == "card"
     assert response.url == reverse("payments:sandbox_page", args=[payment.token])
     assert "¥88.00" in client.get(response.url).content.decode()
     back = client.post(response.url, {"action": "pay"})
@@ -122,7 +125,7 @@ def test_dealer_pays_an_open_invoice_through_the_sandbox(client, dealer):
     invoice.refresh_from_db()
     assert invoice.status == "paid"
     # paying again is refused with a message, not a 500
-    again = client.post(reverse("portal:pay"), {"invoice": invoice.pk})
+    again = client.post(reverse("portal:pay"), {"invoice": invoice.pk, "method": "card"})
     assert again.status_code == 302 and again.url == reverse("portal:invoices")
 
 

@@ -17,8 +17,11 @@ from orders.models import Order
 from orders.views.common import pdf_response
 
 from .. import documents, selectors, services
-from ..forms import BankStatementForm, BankTransferForm, CreditNoteForm, InvoiceFilterForm, PaymentFilterForm, RefundForm
-from ..models import CreditNote, Invoice, Payment
+from ..forms import (
+    BankStatementForm, BankTransferForm, CreditNoteForm, InvoiceFilterForm, PaymentFilterForm, PaymentMethodsForm,
+    RefundForm, VoidInvoiceForm,
+)
+from ..models import CreditNote, Invoice, Payment, PaymentProfile
 
 LIST_KEY = ("-created_at", "-id")
 INVOICE_KEY = ("-issue_date", "-id")
@@ -77,12 +80,59 @@ def invoice_list(request):
 
 
 @staff_required(Perm.PAYMENTS_VIEW)
-def invoice_detail(request, pk):
-    invoice = _get(lambda k: Invoice.objects.select_related("company", "order").get(pk=k), pk)
+def invoice_detail(request, pk, void_form=None, status=200):
+    invoice = _get(lambda k: Invoice.objects.select_related("company", "order", "voided_by").get(pk=k), pk)
+    allocations = list(selectors.invoice_allocations(invoice))
     return render(request, "payments/invoice_detail.html", {
-        "invoice": invoice, "allocations": selectors.invoice_allocations(invoice),
+        "invoice": invoice, "allocations": allocations,
         "credit": selectors.customer_credit(invoice.company).get(invoice.currency),
-    })
+        "can_void": invoice.status == Invoice.Status.OPEN and not invoice.amount_paid and not allocations,
+        "void_form": void_form or VoidInvoiceForm(),
+    }, status=status)
+
+
+@staff_required(Perm.PAYMENTS_MANAGE)
+@require_POST
+def invoice_void(request, pk):
+    """Void an issued invoice nothing was paid on (it stays, with its number and the reason)."""
+    invoice = _get(lambda k: Invoice.objects.get(pk=k), pk)
+    form = VoidInvoiceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.void_invoice(actor=request.user, invoice=invoice, reason=form.cleaned_data["reason"])
+        except DomainError as err:
+            form.add_domain_error(err)
+        else:
+            messages.success(request, _("Invoice %(number)s is void.") % {"number": invoice.number})
+            return redirect("console:invoice_detail", pk)
+    return invoice_detail(request, pk, void_form=form, status=422)
+
+
+@staff_required(Perm.PAYMENTS_VIEW)
+@require_http_methods(["GET", "POST"])
+def customer_methods(request, pk):
+    """The payment methods a customer may use (finance edits them)."""
+    try:
+        company = Company.objects.get(pk=pk)
+    except Company.DoesNotExist:
+        raise Http404
+    allowed = selectors.allowed_methods(company)
+    form = PaymentMethodsForm(request.POST or None, initial={"methods": allowed})
+    if request.method == "POST":
+        if not has_perm(request.user, Perm.PAYMENTS_MANAGE):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.set_payment_methods(actor=request.user, company=company, methods=form.cleaned_data["methods"])
+            except DomainError as err:
+                form.add_domain_error(err)
+            else:
+                messages.success(request, _("Payment methods of %(company)s saved.") % {"company": company.name})
+                return redirect("console:customer_methods", pk)
+    return render(request, "payments/customer_methods.html", {
+        "company": company, "form": form, "allowed": allowed,
+        "is_default": not PaymentProfile.objects.filter(company=company).exists(),
+    }, status=422 if request.method == "POST" else 200)
 
 
 @staff_required(Perm.PAYMENTS_VIEW)

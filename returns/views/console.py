@@ -50,6 +50,7 @@ def _detail(request, rma, status=200, **forms):
     nxt = ALLOWED_TRANSITIONS.get(rma.status, set())
     context = {
         "rma": rma, "lines": lines, "can_manage": can_manage,
+        "quarantine_left": sum(ln.quarantine_left for ln in lines),
         "can_decide": can_manage and Status.AUTHORIZED in nxt,
         "can_receive": can_manage and Status.RECEIVED in nxt,
         "can_inspect": can_manage and Status.INSPECTED in nxt,

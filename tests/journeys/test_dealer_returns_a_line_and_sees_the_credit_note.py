@@ -144,6 +144,7 @@ def test_dealer_returns_a_line_and_sees_the_credit_note(page, browser, live_serv
     resolution = page.locator("dd").filter(has_text="Credit note")
     expect(resolution).to_contain_text("¥226.00")
     expect(resolution).to_contain_text(note.number)
+    expect(resolution.locator("[data-field=outcome]")).to_have_text("Credit note issued")  # not the finance label
     line = page.locator("tr[data-line]")
     expect(line.locator("td").nth(3)).to_have_text("2")  # received
     expect(line.locator("td").nth(4)).to_have_text("2")  # restocked
