@@ -96,12 +96,20 @@ def worker(transactional_db, tmp_path):
     conf.task_always_eager = False
     conf.task_default_queue = queue
     conf.task_routes = {"reports.tasks.*": {"queue": reports_queue}}
+    _forget_celery_routes()
     try:
         yield {"mail_dir": tmp_path / "mail", "proc": proc}
     finally:
         conf.task_always_eager, conf.task_default_queue, conf.task_routes = saved
+        _forget_celery_routes()
         proc.terminate()
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def _forget_celery_routes():
+    """Celery caches its routing table at the first send; rebuild it from conf.task_routes."""
+    celery_app.amqp._rtable = None
+    celery_app.amqp.__dict__.pop("router", None)

@@ -118,3 +118,29 @@ def describe_filters(params: dict, offered) -> list[tuple[str, str]]:
             value = manager.filter(pk=params[name]).values_list(attr, flat=True).first()
             shown.append((str(label), str(value or params[name])))
     return shown
+
+
+class ScheduleForm(forms.Form):
+    """The schedule's own fields (the report's filters come from ReportFilterForm beside it)."""
+
+    format = forms.ChoiceField(label=_("Format"), choices=[("xlsx", _("Excel")), ("pdf", _("PDF")), ("csv", _("CSV"))])
+    frequency = forms.ChoiceField(label=_("Frequency"),
+                                  choices=[("daily", _("Daily")), ("weekly", _("Weekly")), ("monthly", _("Monthly"))])
+    weekday = forms.TypedChoiceField(label=_("Weekday (weekly)"), coerce=int, initial=0, choices=[
+        (0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")), (4, _("Friday")),
+        (5, _("Saturday")), (6, _("Sunday"))])
+    day_of_month = forms.IntegerField(label=_("Day of month (monthly)"), min_value=1, max_value=28, initial=1)
+    hour = forms.IntegerField(label=_("Hour"), min_value=0, max_value=23, initial=7)
+    period_days = forms.IntegerField(
+        label=_("Rolling period (days)"), min_value=0, max_value=366, initial=0, required=False,
+        help_text=_("Each run covers this many days up to yesterday; 0 keeps the period chosen above."))
+    recipients = forms.ModelMultipleChoiceField(label=_("Recipients"), queryset=get_user_model().objects.none(),
+                                                required=False)
+
+    def __init__(self, *args, report_perm=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from oms.permissions import STAFF_PERMISSIONS
+
+        roles = [role for role, perms in STAFF_PERMISSIONS.items() if report_perm in perms]
+        self.fields["recipients"].queryset = (get_user_model().objects.filter(is_active=True, staff_role__in=roles)
+                                              .order_by("username"))

@@ -9,6 +9,8 @@ from oms.models import Notification
 from oms.permissions import Perm, perms_of
 from orders import selectors_console as order_selectors
 
+from .queries import dashboard as dashboard_queries
+
 
 def console_dashboard(user):
     perms = perms_of(user)
@@ -19,6 +21,14 @@ def console_dashboard(user):
         data["catalog"] = inventory_selectors.catalog_counts()
     if Perm.ORDERS_VIEW in perms:
         data["orders"] = order_selectors.order_status_counts()
+    if Perm.REPORTS_VIEW in perms:
+        # Booked business (counts and revenue) is a reporting figure: managers and finance.
+        data["today"] = dashboard_queries.orders_today()
+        data["revenue_months"] = dashboard_queries.monthly_revenue()
+    if Perm.INVENTORY_VIEW in perms:
+        data["low_stock"] = dashboard_queries.low_stock_count()
+    if Perm.PAYMENTS_VIEW in perms:
+        data["receivables"] = dashboard_queries.overdue_receivables()
     if Perm.CUSTOMERS_VIEW in perms:
         data["customers"] = customer_selectors.company_counts()
         data["customers_by_region"] = customer_selectors.companies_by_region()

@@ -1,9 +1,16 @@
+from urllib.parse import urlencode
+
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from oms.permissions import Perm, StaffRole, staff_required
 from oms.regions import Region
 
 from .. import selectors
+from ..charts import svg_chart
+from ..queries.dashboard import BOOKED_STATUSES
+from ..registry import Chart
 
 
 @staff_required(Perm.CONSOLE)
@@ -15,4 +22,20 @@ def dashboard(request):
         row["label"] = regions.get(row["region"], row["region"])
     for row in data.get("staff_by_role", []):
         row["label"] = roles.get(row["staff_role"], row["staff_role"])
+    order_list = reverse("console:order_list")
+    if "today" in data:
+        day = data["today"]["date"].isoformat()
+        data["today"]["url"] = order_list + "?" + urlencode(
+            {"created_from": day, "created_to": day, "status": BOOKED_STATUSES}, doseq=True)
+    if "revenue_months" in data:
+        revenue = data["revenue_months"]
+        revenue["svg"] = svg_chart(
+            Chart("bar", "month", tuple(revenue["currencies"]), title=_("Revenue, last 12 months")),
+            revenue["rows"], labels={c: c for c in revenue["currencies"]}, width=960, height=260, show_title=False,
+        )
+        for row in revenue["rows"]:
+            row["amounts"] = [(c, row[c]) for c in revenue["currencies"]]
+            row["url"] = order_list + "?" + urlencode({
+                "created_from": row["month_start"].isoformat(), "created_to": row["month_end"].isoformat(),
+                "status": BOOKED_STATUSES}, doseq=True)
     return render(request, "reports/dashboard.html", data)

@@ -1,0 +1,30 @@
+"""Subscriptions to domain events (oms.events); imported by ReportsConfig.ready().
+
+order.status_changed is emitted after commit for every status change of an order, including
+its first submit by intake (draft -> submitted inside place_order), cancellation and the
+re-submit after an edit of its lines. Booked sales change only when an order enters or leaves
+draft/cancelled or its lines are edited (edits happen before picking and send the order back
+through submitted/review), so status changes along fulfilment are skipped."""
+
+import logging
+
+from oms.events import subscribe
+
+from .tasks_rollup import queue_refresh
+
+logger = logging.getLogger("reports.rollup")
+
+# Once picking starts, lines cannot change and the order cannot be cancelled: nothing to do.
+FULFILMENT = {"picking", "packed", "partially_shipped", "shipped", "delivered", "completed"}
+NOT_BOOKED = {"draft", "cancelled"}
+
+
+def affects_sales(from_status: str, to_status: str) -> bool:
+    return to_status not in FULFILMENT or from_status in NOT_BOOKED
+
+
+@subscribe("order.status_changed")
+def refresh_sales_rollup_on_status_change(payload):
+    if not affects_sales(payload.get("from_status", ""), payload.get("to_status", "")):
+        return
+    queue_refresh(payload["order_id"])

@@ -1,0 +1,1 @@
+"""Report queries: aggregations in PostgreSQL, one module per report family."""
