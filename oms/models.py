@@ -89,8 +89,8 @@ class Sequence(models.Model):
 
 class NotificationPreference(models.Model):
     """What reaches one person by e-mail, per category. The in-app inbox always gets everything;
-    a person without a row gets the defaults (everything but marketing). SMS fields are kept for
-    the integrations issue (SMS delivery) and not used yet."""
+    a person without a row gets the defaults (everything but marketing). With sms_opt_in and a
+    phone number, shipping and delivery notices also go out by text message (integrations.sms)."""
 
     class Category(models.TextChoices):
         ORDERS = "orders", _("Order status changes")

@@ -45,7 +45,7 @@ class PreferencesForm(forms.ModelForm):
     class Meta:
         model = NotificationPreference
         fields = FIELDS
-        help_texts = {"sms_opt_in": gettext_lazy("Text messages start when SMS delivery is switched on.")}
+        help_texts = {"sms_opt_in": gettext_lazy("Shipping and delivery notices are also sent by text message to this number.")}
 
     def clean_sms_phone(self):
         phone = self.cleaned_data.get("sms_phone", "").strip()

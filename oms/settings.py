@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -300,13 +301,100 @@ PAYMENTS_SANDBOX_SECRET = env.str("PAYMENTS_SANDBOX_SECRET", default="") or hash
     ("oms.payments.sandbox:" + SECRET_KEY).encode()).hexdigest()
 STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+if "stripe" in PAYMENTS_GATEWAYS:
+    # the portal's Pay form answers with a redirect to Stripe Checkout; browsers apply
+    # form-action to redirects after a form submission too
+    SECURE_CSP["form-action"] = [*SECURE_CSP["form-action"], "https://checkout.stripe.com"]
 # Days past due after which a customer with unpaid invoices is put on credit hold (0: never).
 PAYMENTS_CREDIT_HOLD_DAYS = env.int("PAYMENTS_CREDIT_HOLD_DAYS", default=0)
 
 # --- Reports (issue #7) ---------------------------------------------------------------------------
+# Generated report files are kept (and downloadable) for this many days, then deleted.
+REPORTS_KEEP_DAYS = env.int("REPORTS_KEEP_DAYS", default=30)
+CELERY_BEAT_SCHEDULE["reports-run-schedules"] = {"task": "reports.tasks.run_due_schedules", "schedule": 5 * 60}
+CELERY_BEAT_SCHEDULE["reports-delete-expired"] = {"task": "reports.tasks.delete_expired_runs", "schedule": 60 * 60}
+# The daily sales rollup follows order events; nightly (18:30 UTC = 02:30 China time, beat runs
+# in UTC) the last 7 days are rebuilt from the raw lines as a safety net, on the reports queue.
+CELERY_BEAT_SCHEDULE["reports-rebuild-sales-rollup"] = {
+    "task": "reports.tasks_rollup.rebuild_sales_rollup", "kwargs": {"days": 7},
+    "schedule": crontab(hour=18, minute=30), "options": {"queue": CELERY_REPORTS_QUEUE},
+}
+# A read replica for report queries (reports/routers.py): reads made while a report computes go
+# there; every write, and everything else, stays on "default".
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}),
+                                       **DATABASES["replica"].get("OPTIONS", {})}
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["reports.routers.ReportingRouter"]
 
 # --- REST API (issue #8) ----------------------------------------------------------------------------
+# Django REST framework + drf-spectacular; bearer tokens of integrations.ApiClient, scopes per view,
+# a per-client rate limit in the default cache, cursor pagination, one JSON error shape.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["integrations.api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["integrations.api.permissions.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["integrations.api.throttling.ApiClientRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "integrations.api.pagination.ApiCursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "integrations.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "OMS API",
+    "DESCRIPTION": "REST API v1 for web shops, marketplaces, ERP and WMS. Authenticate with "
+                   "`Authorization: Bearer <token>`; each client holds scopes. Errors always look like "
+                   '`{"error": {"code": "...", "message": "...", "fields": {"field": ["..."]}}}`.',
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "integrations.api.schema.add_error_responses"],
+    # Swagger UI from drf-spectacular-sidecar (served by whitenoise: no CDN, CSP 'self')
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": False, "displayOperationId": False},
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "orders.models.Status",
+        "ShipmentStatusEnum": "orders.models.Shipment.Status",
+        "PaymentStatusEnum": "payments.models.PaymentStatus",
+        "ReturnStatusEnum": "returns.models.Status",
+        "CustomerStatusEnum": "customers.models.Company.Status",
+    },
+}
+INSTALLED_APPS += ["drf_spectacular_sidecar"]  # the static files of Swagger UI
 
 # --- Webhooks, channels and SMS (issue #8) -----------------------------------------------------------
+# Attempts per webhook delivery before it is marked failed (staff can retry it by hand).
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+# Backoff after failed attempt n: WEBHOOK_RETRY_BASE_SECONDS * 2^(n-1), at most WEBHOOK_RETRY_MAX_SECONDS, ±20 % jitter.
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=60)
+WEBHOOK_RETRY_MAX_SECONDS = env.int("WEBHOOK_RETRY_MAX_SECONDS", default=6 * 60 * 60)
+WEBHOOK_TIMEOUT_SECONDS = 10
+# A claimed delivery whose worker dies becomes due again after this lease (must exceed the timeout).
+WEBHOOK_LEASE_SECONDS = env.int("WEBHOOK_LEASE_SECONDS", default=120)
+CELERY_BEAT_SCHEDULE["integrations-deliver-webhooks"] = {"task": "integrations.tasks.deliver_due_webhooks", "schedule": 60}
+# Days delivered webhook events are kept in the outbox (and the delivery log) before the daily purge.
+WEBHOOK_KEEP_DAYS = env.int("WEBHOOK_KEEP_DAYS", default=30)
+CELERY_BEAT_SCHEDULE["integrations-purge-webhook-events"] = {
+    "task": "integrations.tasks.purge_webhook_events", "schedule": 24 * 60 * 60}
+# SMS provider: console (log), locmem, disabled, http (SMS_HTTP_URL + SMS_HTTP_TOKEN) or a dotted class path.
+SMS_BACKEND = env.str("SMS_BACKEND", default="console")
+SMS_HTTP_URL = env.str("SMS_HTTP_URL", default="")
+SMS_HTTP_TOKEN = env.str("SMS_HTTP_TOKEN", default="")
+
 
 # --- Imports and exports (issue #8) ----------------------------------------------------------------
+# Files of at most this many rows are checked and applied in the request; larger ones by Celery.
+IMPORT_SYNC_MAX_ROWS = env.int("IMPORT_SYNC_MAX_ROWS", default=500)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50000)
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=10) * 1024 * 1024
+# the import tasks live in integrations/imports/tasks.py, which autodiscovery does not reach
+CELERY_IMPORTS = ["integrations.imports.tasks"]

@@ -1,3 +1,9 @@
 """Public endpoints: inbound channel order webhooks (included at /channels/)."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("<slug:code>/orders/", views.channel_orders, name="channel_orders"),
+]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from oms.events import publish
 from oms.models import Notification
 from oms.notifications import notify
 from oms.permissions import STAFF_PERMISSIONS, Perm
@@ -118,6 +119,7 @@ def run_replenishment(*, actor=None, today=None):
                 dedupe_key=f"low-stock:{stock.pk}:{today.isoformat()}",
             )
             result["alerts"] += len(sent)
+            publish("stock.low", dedupe_key=f"stock.low:{stock.pk}:{today.isoformat()}", product_id=stock.product_id, sku=stock.product.sku, warehouse_id=stock.warehouse_id, warehouse_code=stock.warehouse.code, available=stock.available, reorder_point=stock.reorder_point)
         for (supplier, warehouse), lines in sorted(po_lines.items(), key=lambda kv: (kv[0][0].pk, kv[0][1].pk)):
             result["purchase_orders"].append(create_purchase_order(
                 actor=actor, supplier=supplier, warehouse=warehouse, lines=lines, replenishment=True,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from inventory.services import consume_reservations
 from oms.errors import DomainError, ValidationFailed
+from oms.events import publish
 from oms.money import quantize
 
 from ..errors import IllegalTransition
@@ -126,6 +127,7 @@ def ship_shipment(*, actor, shipment, carrier, tracking_number, service="", cost
         shipment.box = box
         shipment.cost = quantize(cost, order.currency) if cost not in (None, "") else None
         shipment.save()
+        publish("shipment.shipped", shipment_id=shipment.pk, number=shipment.number, order_id=order.pk, order_number=order.number, carrier=shipment.carrier, tracking_number=shipment.tracking_number, warehouse_id=shipment.warehouse_id)
         record_event(order, OrderEvent.Kind.SHIPMENT, actor=actor,
                      message=_("Shipped %(number)s with %(carrier)s, tracking %(tracking)s.")
                      % {"number": shipment.number, "carrier": shipment.carrier, "tracking": shipment.tracking_number},
@@ -145,6 +147,7 @@ def record_delivery(*, actor, shipment, received_by="", at=None):
         shipment = _lock_shipment(shipment, {SS.SHIPPED})
         shipment.status, shipment.delivered_at, shipment.received_by = SS.DELIVERED, at or timezone.now(), received_by[:120]
         shipment.save(update_fields=["status", "delivered_at", "received_by"])
+        publish("shipment.delivered", shipment_id=shipment.pk, number=shipment.number, order_id=order.pk, order_number=order.number, received_by=shipment.received_by, delivered_at=shipment.delivered_at.isoformat())
         record_event(order, OrderEvent.Kind.TRACKING, actor=actor,
                      message=_("%(number)s delivered, received by %(who)s.") % {"number": shipment.number, "who": received_by or "—"})
         active = [s for s in order.shipments.all() if s.status != SS.CANCELLED]

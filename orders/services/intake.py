@@ -12,6 +12,7 @@ from customers.services import points_value, redeem_points
 from inventory.atp import promise_many, stock_snapshot
 from inventory.models import Product
 from oms import money
+from oms.events import publish
 from oms.sequences import sequence_number
 
 from ..errors import OrderInvalid
@@ -150,6 +151,7 @@ def place_order(*, actor, company, lines, channel, ship_to=None, idempotency_key
                 redeem_points(actor=actor, company=company, points=loyalty_points, reference=order.number)
             defer_writes(order)  # created in this transaction: nobody else can see it yet
             order_lines = OrderLine.objects.bulk_create([_line(order, no, pl) for no, pl in enumerate(priced, start=1)])
+            publish("order.created", order_id=order.pk, number=order.number, company_id=company.pk, company_code=company.code, channel=str(channel), external_ref=order.external_ref, total=str(order.total), currency=order.currency, lines=len(priced))
             record_event(order, OrderEvent.Kind.CREATED, actor=actor, source=source or channel,
                          message=_("Order placed through %(channel)s.") % {"channel": channel.label},
                          data={"lines": len(priced), "total": str(order.total), "promised": str(promised or "")})
