@@ -72,7 +72,8 @@ def transition_order(*, actor, order, to, message="", data=None, source="") -> O
             save_order(locked, ["status", "status_changed_at", "updated_at"])
             record_event(locked, OrderEvent.Kind.STATUS, actor=actor, message=message, data=data,
                          from_status=current, to_status=to, source=source)
-            publish("order.status_changed", order_id=locked.pk, number=locked.number, from_status=current, to_status=str(to))
+            publish("order.status_changed", order_id=locked.pk, number=locked.number, company_id=locked.company_id,
+                    created_at=locked.created_at.isoformat(), from_status=current, to_status=str(to))
     if not allowed:  # raised outside the block: nothing was written, the caller's transaction stays usable
         raise IllegalTransition(locked, to)
     if locked is not order:

@@ -143,9 +143,12 @@ def forget_revenue_month(payload):
 
     if not affects_sales(payload.get("from_status", ""), payload.get("to_status", "")):
         return
-    created = Order.objects.filter(pk=payload.get("order_id")).values_list("created_at", flat=True).first()
-    if created is None:
-        return
+    if payload.get("created_at"):  # the event carries it; older payloads fall back to a query
+        created = datetime.fromisoformat(payload["created_at"])
+    else:
+        created = Order.objects.filter(pk=payload.get("order_id")).values_list("created_at", flat=True).first()
+        if created is None:
+            return
     day = timezone.localtime(created).date()
     if day < timezone.localdate():
         cache.delete(_month_key(_month_start(day)))
