@@ -13,7 +13,6 @@ from collections import defaultdict
 from functools import partial
 
 from django.db import transaction
-from kombu.exceptions import OperationalError as KombuOperationalError
 
 logger = logging.getLogger("oms.events")
 _subscribers: dict[str, list] = defaultdict(list)
@@ -28,9 +27,13 @@ def after_commit(task, *args, **kwargs):
 
 
 def _queue(task, args, kwargs):
+    from oms.celery import app
+
     try:
         task.delay(*args, **kwargs)
-    except KombuOperationalError:
+    except Exception:  # the broker or result backend (kombu, redis-py) is unreachable
+        if app.conf.task_always_eager:
+            raise  # in-process: this is the task's own error, not the broker's
         logger.exception("broker unreachable: task %s not queued", getattr(task, "name", task))
 
 

@@ -63,20 +63,32 @@ def test_domain_event_reaches_subscribers_after_commit_and_survives_a_broken_one
         events._subscribers.pop("test.thing_happened")
 
 
+@pytest.mark.parametrize("failure", [
+    "kombu", "result-backend",
+])
 @pytest.mark.django_db(transaction=True)
-def test_an_unreachable_broker_does_not_undo_or_fail_the_committed_write(caplog):
+def test_an_unreachable_broker_does_not_undo_or_fail_the_committed_write(caplog, failure):
     from kombu.exceptions import OperationalError
 
     from oms.models import User
+
+    error = (OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.") if failure == "kombu"
+             else RuntimeError("Retry limit exceeded while trying to reconnect to the Celery redis result store backend."))
 
     class DownTask:
         name = "oms.tasks.example"
 
         def delay(self, *args, **kwargs):
-            raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+            raise error
 
-    with transaction.atomic():
-        User.objects.create(username="kept-after-broker-failure")
-        events.after_commit(DownTask(), 1)
+    from oms.celery import app
+
+    eager, app.conf.task_always_eager = app.conf.task_always_eager, False  # a deployment with a broker
+    try:
+        with transaction.atomic():
+            User.objects.create(username="kept-after-broker-failure")
+            events.after_commit(DownTask(), 1)
+    finally:
+        app.conf.task_always_eager = eager
     assert User.objects.filter(username="kept-after-broker-failure").exists()
     assert "not queued" in caplog.text
