@@ -8,6 +8,8 @@ Reusing a key for different lines is refused (422, `idempotency_key_reused`).
 
 A WMS confirms picks and shipments: `pick` starts picking and marks every line picked;
 `ship` packs whatever is left and hands the shipment to the carrier with its tracking number.
+Repeating `ship` with the same carrier and tracking number answers 200 with the shipment (and
+`Idempotent-Replayed: true`); a different tracking number for a shipment that left is a 409.
 Serializers check shape only; the rules stay in the services."""
 
 import django_filters
@@ -299,5 +301,17 @@ class ShipmentViewSet(viewsets.ReadOnlyModelViewSet):
         shipment = self.get_object()
         form = ShipInput(data=request.data)
         form.is_valid(raise_exception=True)
+        if _already_shipped_as(shipment, form.validated_data):
+            # a WMS retrying a confirmation whose answer it lost: the same outcome, not a 409
+            response = self._response(shipment)
+            response["Idempotent-Replayed"] = "true"
+            return response
         confirm_shipped(actor=request.user, shipment=shipment, **form.validated_data)
         return self._response(shipment)
+
+
+def _already_shipped_as(shipment, data):
+    """Has this shipment already left with this carrier and tracking number?"""
+    return (shipment.status in (Shipment.Status.SHIPPED, Shipment.Status.DELIVERED)
+            and shipment.tracking_number.strip().lower() == data["tracking_number"].strip().lower()
+            and shipment.carrier.strip().lower() == data["carrier"].strip().lower())

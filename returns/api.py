@@ -8,7 +8,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from integrations.api.filters import SinceFilter
-from oms.errors import ValidationFailed
+from oms.errors import DomainError, ValidationFailed
 from orders.models import Order
 
 from . import services
@@ -89,6 +89,21 @@ class ReturnViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if order is None:
             raise ValidationFailed(_("Unknown order “%(number)s”.") % {"number": data["order"]}, field="order",
                                    code="unknown_order")
-        rma = services.request_return(actor=request.user, company=order.company, order=order, lines=data["lines"],
-                                      notes=data["notes"], source="api")
+        try:
+            rma = services.request_return(actor=request.user, company=order.company, order=order, lines=data["lines"],
+                                          notes=data["notes"], source="api")
+        except DomainError as err:
+            _name_the_line(err, data["lines"])
+            raise
         return Response(ReturnSerializer(returns_queryset().get(pk=rma.pk)).data, status=status.HTTP_201_CREATED)
+
+
+def _name_the_line(err, lines):
+    """The service names a line's field as the console form does (`qty_<order line id>`,
+    `reason_<order line id>`); the API names it by the request's path, `lines[0].quantity`."""
+    kind, _sep, line_id = (err.field or "").partition("_")
+    attr = {"qty": "quantity", "reason": "reason"}.get(kind)
+    if attr and line_id.isdigit():
+        index = next((i for i, ln in enumerate(lines) if ln["order_line"] == int(line_id)), None)
+        if index is not None:
+            err.field = f"lines[{index}].{attr}"

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from django.db import transaction
 
@@ -532,7 +532,8 @@ class OrdersKind(ImportKind):
                 unit.action, unit.detail = "skip", _("already imported as %(number)s") % {"number": done[key]}
             else:
                 unit.action = "create"
-                unit.detail = _("%(n)d lines") % {"n": len(unit.data["lines"])}
+                n = len(unit.data["lines"])
+                unit.detail = ngettext("%(n)d line", "%(n)d lines", n) % {"n": n}
         return units
 
     def apply(self, unit, *, actor, job):

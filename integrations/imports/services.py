@@ -49,12 +49,24 @@ def _progress_key(job_pk):
 
 
 def set_progress(job_pk, done, total, phase):
-    cache.set(_progress_key(job_pk), {"done": done, "total": total, "phase": phase}, timeout=6 * 3600)
+    """Best effort: with the cache (Redis) down the import goes on, its page just shows less."""
+    try:
+        cache.set(_progress_key(job_pk), {"done": done, "total": total, "phase": phase}, timeout=6 * 3600)
+    except Exception:
+        logger.warning("import %s: progress not recorded, the cache is unavailable", job_pk, exc_info=True)
+
+
+def _cached_progress(job_pk):
+    try:
+        return cache.get(_progress_key(job_pk))
+    except Exception:
+        logger.warning("import %s: progress not read, the cache is unavailable", job_pk, exc_info=True)
+        return None
 
 
 def progress_of(job) -> dict:
     """{"done", "total", "percent", "phase"} for the job page."""
-    data = cache.get(_progress_key(job.pk)) if job.is_busy else None
+    data = _cached_progress(job.pk) if job.is_busy else None
     if not data:
         done = job.total_rows if not job.is_busy else job.progress
         data = {"done": done, "total": job.total_rows, "phase": job.status}

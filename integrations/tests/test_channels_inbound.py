@@ -39,7 +39,7 @@ def test_a_signed_order_is_placed_through_intake_once(client, channel, shop):
     body = first.json()
     order = Order.objects.get(pk=body["order_id"])
     assert body["created"] is True and body["number"] == order.number
-    assert order.channel == "api" and order.external_ref == "SHOP-1001" and order.idempotency_key == "webshop:SHOP-1001"
+    assert order.channel == "api" and order.external_ref == "SHOP-1001" and order.idempotency_key == "channel:webshop:SHOP-1001"
     assert order.company == shop["company"] and order.customer_po == "PO-9"
     assert order.events.filter(source="webshop").exists()
 
@@ -132,4 +132,4 @@ def test_the_same_channel_order_from_eight_threads_is_one_order(shop):
     statuses = sorted(r[0] for _k, r in results)
     assert statuses.count(201) == 1 and statuses.count(200) == 7
     assert len({r[1] for _k, r in results}) == 1
-    assert Order.objects.filter(idempotency_key="racer:RACE-1").count() == 1
+    assert Order.objects.filter(idempotency_key="channel:racer:RACE-1").count() == 1

@@ -18,8 +18,12 @@ Headers: X-OMS-Timestamp (Unix seconds, within 5 minutes) and X-OMS-Signature =
 Answers: 201 {"order_id", "number", "status", "created": true} for a new order; 200 with
 "created": false when that channel order id was already taken (the same order, never a second);
 401 bad or missing signature (nothing created); 404 unknown or inactive channel; 400 JSON
-errors by field {"code": "invalid", "message", "errors": {"lines.0.sku": [...]}}; 422 when
-the intake service refuses the order (unknown SKU, credit, ...)."""
+errors by field; 422 when the intake service refuses the order (unknown SKU, credit, ...).
+Every error has one shape: {"code": "...", "message": "...", "errors": {"lines.0.sku": [...]}}
+("errors" only when a field is to blame).
+
+The order's idempotency key is "channel:<code>:<order id>": its own namespace, so a channel's
+order ids can never collide with the API's ("api:<client>:<key>") or the imports' keys."""
 
 import json
 import logging
@@ -27,6 +31,7 @@ import logging
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from rest_framework import serializers
 
 from customers.models import Address, Company
@@ -38,6 +43,9 @@ from . import signing
 
 logger = logging.getLogger("integrations.channels")
 KEY_MAX = 80
+KEY_PREFIX = "channel:"
+# Why a request was refused, kept on the channel in English and translated when shown.
+BAD_SIGNATURE = gettext_noop("bad or missing signature (or stale timestamp)")
 
 
 class LineSerializer(serializers.Serializer):
@@ -124,7 +132,7 @@ def receive_channel_order(*, code, body: bytes, headers) -> ChannelResult:
     if channel is None:
         return ChannelResult(404, {"code": "not_found", "message": _("No active channel with that code.")})
     if not signing.verify(channel.secret, headers.get(signing.TIMESTAMP_HEADER), body, headers.get(signing.SIGNATURE_HEADER)):
-        _reject(channel, "bad or missing signature (or stale timestamp)")
+        _reject(channel, BAD_SIGNATURE)
         return ChannelResult(401, {"code": "bad_signature", "message": _("The signature does not match.")})
     try:
         doc = json.loads(body.decode("utf-8"))
@@ -137,10 +145,10 @@ def receive_channel_order(*, code, body: bytes, headers) -> ChannelResult:
         return _invalid(_("Some fields are wrong."), _flatten(ser.errors))
     data = ser.validated_data
     ref = data["order_id"].strip()
-    key = f"{channel.code}:{ref}"
+    key = f"{KEY_PREFIX}{channel.code}:{ref}"
     if len(key) > KEY_MAX:
         return _invalid(_("The order id is too long."), {"order_id": [_("At most %(n)d characters.") % {
-            "n": KEY_MAX - len(channel.code) - 1}]})
+            "n": KEY_MAX - len(KEY_PREFIX) - len(channel.code) - 1}]})
     try:
         company = _company(channel, data)
         order, created = place_order(
@@ -149,9 +157,9 @@ def receive_channel_order(*, code, body: bytes, headers) -> ChannelResult:
             customer_po=data.get("customer_po", ""), notes=data.get("notes", ""), source=channel.code,
         )
     except DomainError as err:
-        body = err.as_dict()
+        body = {"code": err.code, "message": str(err.message)}
         if err.field:
-            body["errors"] = {err.field: err.extra.get(err.field) or [str(err.message)]}
+            body["errors"] = {err.field: [str(m) for m in (err.extra or {}).get(err.field) or [err.message]]}
         return ChannelResult(422, body)
     if created:
         SalesChannel.objects.filter(pk=channel.pk).update(last_order_at=timezone.now())

@@ -2,7 +2,7 @@
 signed inbound endpoint for channel orders."""
 
 from django.contrib import messages
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.core.exceptions import RequestDataTooBig
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -184,13 +184,15 @@ def channel_rotate(request, pk):
 # --- public endpoint ----------------------------------------------------------------------------
 
 @csrf_exempt
-@require_POST
 def channel_orders(request, code):
+    if request.method != "POST":
+        response = JsonResponse({"code": "method_not_allowed",
+                                 "message": _("POST the order here, signed with the channel's secret.")}, status=405)
+        response["Allow"] = "POST"
+        return response
     try:
         body = request.body
     except RequestDataTooBig:
         return JsonResponse({"code": "too_large", "message": _("The body is too large.")}, status=413)
     result = receive_channel_order(code=code, body=body, headers=request.headers)
-    if result.status == 404:
-        raise Http404
-    return JsonResponse(result.body, status=result.status)
+    return JsonResponse(result.body, status=result.status)  # 404 too: a channel's client reads JSON
