@@ -2,17 +2,27 @@
 warehouses, a few hundred products, dozens of dealers across China's regions and tiers,
 tiered price lists with volume breaks, and staff for every role.
 
+On a fresh database it also writes about two years of order history (OrderHistory, at the end:
+seasonal, growing, shipped, delivered, invoiced and mostly paid, through the real services,
+then moved back to its dates) so the reports, the dashboard and the demand forecast have data,
+and 80 orders of today in every state of the workflow.
+
 Idempotent: every row is keyed by its natural key (SKU, code, username) and only missing rows
-are created, so running it twice leaves the same counts."""
+are created, so running it twice leaves the same counts; orders are only written when there
+are none."""
 
 import random
-from datetime import date, timedelta
+from time import monotonic
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models.signals import pre_save
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from customers.models import Address, Company, Contact, DealerAccount, PriceList, PriceListItem, Tier
@@ -136,6 +146,9 @@ TIER_DISCOUNT = {Tier.STANDARD: Decimal("0"), Tier.SILVER: Decimal("0.05"), Tier
 BREAKS = [(1, Decimal("0")), (50, Decimal("0.03")), (200, Decimal("0.06"))]
 N_COMPANIES = 48
 CENT = Decimal("0.01")
+OPENING_REASON = "Opening balance (demo data)"
+HISTORY_MONTHS = 26  # of past orders (see OrderHistory at the end)
+ORDERS_PER_MONTH = 7  # at the start of the history, before the season; grows by GROWTH_PER_YEAR
 
 
 def ean13(seq: int) -> str:
@@ -146,25 +159,48 @@ def ean13(seq: int) -> str:
 class Command(BaseCommand):
     help = "Load demo data (idempotent: running it again adds nothing)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--history-months", type=int, default=HISTORY_MONTHS,
+                            help="months of past orders to write on a fresh database (0: none)")
+        parser.add_argument("--orders-per-month", type=int, default=ORDERS_PER_MONTH,
+                            help="past orders in an average month at the start of the history (it grows)")
+
+    def handle(self, *args, history_months=HISTORY_MONTHS, orders_per_month=ORDERS_PER_MONTH, **options):
         rng = random.Random(2026)
+        started = monotonic()
+        with connection.cursor() as cursor:
+            # Thousands of small transactions: no need to wait for each one's WAL flush (a crash
+            # mid-seed loses at most the last few, and seeding is rerun anyway).
+            cursor.execute("SET synchronous_commit TO off")
+        try:
+            created = self.seed(rng, history_months, orders_per_month)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
+        summary = ", ".join(f"{n} {what}" for what, n in created.items())
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready in {monotonic() - started:.0f} s (created now: {summary})."))
+        self.stdout.write(f"Demo logins use the password {DEMO_PASSWORD!r}; see README.md.")
+
+    def seed(self, rng, history_months, orders_per_month):
         with transaction.atomic():
             created = {
                 "warehouses": self.warehouses(),
                 "categories": self.categories(),
-                "suppliers": self.suppliers(),
                 "products": self.products(rng),
+                "suppliers": self.suppliers(),  # after the products: it links each product to its supplier
                 "staff": self.staff(),
                 "price lists": self.price_lists(),
                 "companies": self.companies(rng),
             }
             created["dealer users"] = self.dealer_users(rng)
-            created["stock rows"] = self.stock(rng)
+            from orders.models import Order
+
+            targets = {} if history_months > 0 and not Order.objects.exists() else None
+            created["stock rows"] = self.stock(rng, targets=targets)
             created["pricing and approval rules"] = self.rules()
-        created["orders"] = self.orders(rng)
-        summary = ", ".join(f"{n} {what}" for what, n in created.items())
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready (created now: {summary})."))
-        self.stdout.write(f"Demo logins use the password {DEMO_PASSWORD!r}; see README.md.")
+        created["orders"] = self.orders(rng, history_months=history_months, per_month=orders_per_month,
+                                        stock_targets=targets or {})
+        return created
 
     # --- catalog ------------------------------------------------------------------------
     def warehouses(self):
@@ -217,9 +253,12 @@ class Command(BaseCommand):
             Product.objects.filter(sku__startswith=prefix + "-", supplier__isnull=True).update(supplier=by_code[code])
         return n
 
-    def stock(self, rng):
+    def stock(self, rng, targets=None):
         """Opening stock in every warehouse through the ledger, with reorder settings; about
-        one row in twelve starts below its reorder point so the low-stock board has work."""
+        one row in twelve starts below its reorder point so the low-stock board has work.
+        With `targets` (a dict, when order history follows) active products start empty and
+        their quantities go into `targets`: the history receives them on purchase orders in
+        the last months, so the stock is as old as such stock would be."""
         warehouses = list(Warehouse.objects.order_by("code"))
         rows = []
         for product in Product.objects.order_by("sku"):
@@ -228,10 +267,12 @@ class Command(BaseCommand):
                 point = rng.choice([10, 20, 40, 60])
                 low = rng.random() < 0.08
                 quantity = rng.randint(0, point) if low else rng.randint(point + 1, point * 6)
+                if targets is not None and product.active and product.supplier_id:
+                    targets[(wh.pk, product.pk)], quantity = quantity, 0
                 rows.append((product, wh, quantity, cost, {
                     "reorder_point": point, "reorder_quantity": point * 2, "safety_stock": point // 4,
                 }))
-        return load_opening_stock(actor=None, rows=rows, reason="Opening balance (demo data)")
+        return load_opening_stock(actor=None, rows=rows, reason=OPENING_REASON)
 
     def rules(self):
         """Tax, a promotion, approval rules and SLA targets — once."""
@@ -273,15 +314,27 @@ class Command(BaseCommand):
                                 (TicketCategory.QUESTION, 24), (TicketCategory.OTHER, 24)):
             TicketSla.objects.get_or_create(category=category, defaults={"first_response_hours": hours})
 
-    def orders(self, rng, count=80):
-        """Orders through the intake service, then some of them along the workflow, so every
-        queue and board has something in it."""
+    def orders(self, rng, count=80, history_months=HISTORY_MONTHS, per_month=ORDERS_PER_MONTH, stock_targets=None):
+        """About two years of order history (see OrderHistory), then `count` current orders
+        through the intake service, some of them along the workflow, so every queue and board
+        has something in it; finally the sales rollups for the whole range."""
         from orders.models import Order
-        from orders.services.fulfilment import pack_item, ship_shipment, start_picking
-        from orders.services.intake import place_order
 
         if Order.objects.exists():
             return 0
+        history = (OrderHistory(rng, months=history_months, per_month=per_month, stock_targets=stock_targets)
+                   if history_months > 0 else None)
+        made = history.write() if history else 0
+        made += self.current_orders(rng, count)
+        if history:
+            history.finish()
+        return made
+
+    def current_orders(self, rng, count):
+        """Today's orders, some of them along the workflow, so every queue and board has work."""
+        from orders.services.fulfilment import pack_item, ship_shipment, start_picking
+        from orders.services.intake import place_order
+
         User = get_user_model()
         reps = list(User.objects.filter(staff_role=StaffRole.SALES))
         companies = list(Company.objects.filter(status=Company.Status.ACTIVE).order_by("code"))
@@ -414,3 +467,374 @@ class Command(BaseCommand):
             DealerAccount.objects.create(user=user, company=companies[code], role=role)
             made += 1
         return made
+
+
+# --- order history ---------------------------------------------------------------------------
+GROWTH_PER_YEAR = 0.15
+# Building supplies in China: a spring and an autumn ("golden September, silver October") peak,
+# quiet around the Spring Festival and in the summer heat.
+SEASON = {1: 0.75, 2: 0.55, 3: 1.1, 4: 1.3, 5: 1.25, 6: 1.0, 7: 0.8, 8: 0.8, 9: 1.2, 10: 1.35, 11: 1.2, 12: 0.9}
+N_STAPLES = 24  # SKUs nearly every dealer buys every month: enough history for the forecast
+CARRIERS = [("SF Express", "SF"), ("ZTO Express", "ZTO"), ("JD Logistics", "JD"), ("Deppon", "DPK")]
+CHANNELS = ["console"] * 9 + ["portal"] * 8 + ["api"] * 2 + ["import"]
+TIER_WEIGHT = {Tier.STANDARD: 1.0, Tier.SILVER: 1.5, Tier.GOLD: 2.2, Tier.PLATINUM: 3.0}
+CANCEL_SHARE = 0.02  # withdrawn by the customer before picking
+UNPAID_SHARE = 0.04  # invoices past due that were never paid: the overdue ones
+MAX_ORDER_VALUE = Decimal("45000")  # keeps most orders within the smallest credit limit
+
+
+def month_start(day, back=0):
+    index = day.year * 12 + day.month - 1 - back
+    return date(index // 12, index % 12 + 1, 1)
+
+
+class Timeline:
+    """Which demo time each stretch of real time stands for.
+
+    History is written through the real services, which stamp rows with the real clock
+    (timezone.now(), auto_now, the database's now()). Before each step the seeder calls
+    at(demo_time): everything written from then until the next mark happened at demo_time
+    (plus the few milliseconds the step took). shift_history() then moves every such row."""
+
+    def __init__(self):
+        self.marks = []  # [(real start, demo time)], real starts increasing
+        self.end = None
+
+    def at(self, when):
+        self.marks.append((timezone.now(), when))
+
+    def close(self):
+        self.end = timezone.now()
+
+    @property
+    def start(self):
+        return self.marks[0][0]
+
+
+class OrderHistory:
+    """About two years of believable past orders (seasonal, growing, over the demo customers,
+    channels and products), written through the real services — intake, approval, picking,
+    packing, shipping, tracking, invoicing, bank transfers, purchase-order receipts — and then
+    moved back to their demo dates (shift_history)."""
+
+    def __init__(self, rng, months=HISTORY_MONTHS, per_month=ORDERS_PER_MONTH, stock_targets=None):
+        self.rng = random.Random(rng.random())
+        self.stock_targets = stock_targets or {}
+        self.months = months
+        self.per_month = per_month
+        self.timeline = Timeline()
+        self.now = timezone.now()
+        self.today = timezone.localdate()
+        self.tz = timezone.get_current_timezone()
+        self.first_day = month_start(self.today, months)
+        self.po_ids = []
+        self.settled_long_ago = 0
+        self.made = 0
+
+    # --- plan --------------------------------------------------------------------------
+    def plan(self):
+        rng = self.rng
+        companies = list(Company.objects.filter(status=Company.Status.ACTIVE).select_related("sales_rep").order_by("code"))
+        products = list(Product.objects.filter(active=True, supplier__isnull=False).order_by("sku"))
+        staples = rng.sample(products, N_STAPLES)
+        staple_w = [1 / (i + 1) ** 0.5 for i in range(len(staples))]
+        tail = [p for p in products if p not in staples]
+        company_w = [TIER_WEIGHT.get(c.tier, 1.0) for c in companies]
+        last_day = self.today - timedelta(days=2)
+        orders = []
+        for m in range(self.months + 1):
+            first = month_start(self.today, self.months - m)
+            days = [first + timedelta(days=d) for d in range(31)
+                    if (first + timedelta(days=d)).month == first.month and first + timedelta(days=d) <= last_day
+                    and (first + timedelta(days=d)).weekday() != 6]
+            if not days:
+                continue
+            season = SEASON[first.month]
+            n = self.per_month * season * (1 + GROWTH_PER_YEAR * m / 12) * rng.uniform(0.92, 1.08)
+            n = round(n * len(days) / 26)
+            for _i in range(n):
+                day = rng.choice(days)
+                at = timezone.make_aware(datetime.combine(day, time(rng.randint(8, 17), rng.randint(0, 59))), self.tz)
+                company = rng.choices(companies, weights=company_w)[0]
+                picks = rng.choices(staples, weights=staple_w, k=rng.choice([2, 3, 3, 4, 4, 5, 6]))
+                picks += rng.sample(tail, rng.choice([0, 1, 1, 2, 2, 3]))
+                lines, value = {}, Decimal(0)
+                for p in picks:
+                    if p.pk in lines:
+                        continue
+                    packs = max(1, round(rng.randint(1, 5) * season * rng.uniform(0.7, 1.3)))
+                    qty = p.pack_size * packs
+                    price = Command.list_price(p)
+                    if value + price * qty > MAX_ORDER_VALUE:
+                        qty = p.pack_size
+                        if value + price * qty > MAX_ORDER_VALUE:
+                            continue
+                    lines[p.pk] = (p, qty)
+                    value += price * qty
+                if lines:
+                    orders.append((at, company, list(lines.values())))
+        orders.sort(key=lambda o: o[0])
+        return orders
+
+    # --- write -------------------------------------------------------------------------
+    def write(self):
+        from oms.models import Notification
+
+        User = get_user_model()
+        self.by_role = {}
+        for u in User.objects.exclude(staff_role="").order_by("username"):
+            self.by_role.setdefault(u.staff_role, u)
+        self.dealer_user = {a.company_id: a.user for a in DealerAccount.objects.select_related("user").order_by("pk")}
+        planned = self.plan()
+        self.preferred = self.warehouse_by_region()
+        quarters = {}
+        for at, company, lines in planned:
+            q = self.quarter(at.date())
+            wh = self.preferred.get(company.region, self.default_wh)
+            for p, qty in lines:
+                quarters.setdefault(q, {})
+                quarters[q][(wh.pk, p.pk)] = quarters[q].get((wh.pk, p.pk), 0) + qty
+        products = {p.pk: p for p in Product.objects.filter(pk__in={pk for _w, pk in self.stock_targets})}
+        products.update({p.pk: p for _a, _c, lines in planned for p, _q in lines})
+        notifications_before = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        # Nobody is e-mailed about the history (notify() queues e-mail only for rows with
+        # email set), and its inbox messages are deleted below: two-year-old news would bury today's.
+        pre_save.connect(no_email, sender=Notification, dispatch_uid="seed_demo_no_email")
+        try:
+            done_quarters = set()
+            topups = self.topups()
+            for n, (at, company, lines) in enumerate(planned, start=1):
+                while topups and topups[0][0] <= at:
+                    self.restock(*topups.pop(0), products=products, note="Stock build-up (demo history)")
+                q = self.quarter(at.date())
+                if q not in done_quarters:
+                    done_quarters.add(q)
+                    start = month_start(self.first_day, -3 * q)
+                    self.restock(self.moment(start - timedelta(days=3), 14), quarters[q], products=products, lead_days=7,
+                                 note="Quarterly stock order (demo history)")
+                self.live_order(n, at, company, lines)
+            for received, demand in topups:
+                self.restock(received, demand, products=products, note="Stock build-up (demo history)")
+        finally:
+            pre_save.disconnect(sender=Notification, dispatch_uid="seed_demo_no_email")
+        if not self.timeline.marks:
+            return 0
+        self.timeline.close()
+        Notification.objects.filter(pk__gt=notifications_before).delete()
+        shift_history(self.timeline, po_ids=self.po_ids, today=self.today,
+                      opening_at=timezone.make_aware(datetime.combine(self.first_day - timedelta(days=30), time(9)), self.tz))
+        return self.made
+
+    def finish(self):
+        """After the current orders: invoice numbers by issue year, and the sales rollups."""
+        from reports.rollup import rebuild_range
+
+        renumber_invoices()
+        rebuild_range(self.first_day - timedelta(days=1), self.today)
+
+    def quarter(self, day):
+        return ((day.year * 12 + day.month - 1) - (self.first_day.year * 12 + self.first_day.month - 1)) // 3
+
+    def warehouse_by_region(self):
+        warehouses = list(Warehouse.objects.filter(active=True).order_by("priority", "code"))
+        self.default_wh = warehouses[0]
+        return {wh.region: wh for wh in reversed(warehouses)}
+
+    def moment(self, day, hour):
+        return timezone.make_aware(datetime.combine(day, time(hour)), self.tz)
+
+    def topups(self):
+        """[(received at, {(warehouse pk, product pk): units})]: the stock the demo shows today,
+        received in two rounds, about eleven and four weeks ago."""
+        first = {k: q // 2 for k, q in self.stock_targets.items()}
+        second = {k: q - first[k] for k, q in self.stock_targets.items()}
+        rounds = [(self.moment(self.today - timedelta(days=75), 11), first),
+                  (self.moment(self.today - timedelta(days=26), 15), second)]
+        return [(at, {k: q for k, q in demand.items() if q > 0}) for at, demand in rounds]
+
+    def restock(self, received, demand, *, products, lead_days=7, note=""):
+        """A purchase order per warehouse and supplier for `demand`, sent `lead_days` before
+        it is received."""
+        from inventory.services import create_purchase_order, receive_purchase_order, send_purchase_order
+
+        if not demand:
+            return
+        sent = received - timedelta(days=lead_days, hours=4)
+        groups = {}
+        for (wh_pk, p_pk), qty in sorted(demand.items()):
+            p = products[p_pk]
+            groups.setdefault((p.supplier_id, wh_pk), []).append((p, qty, (Command.list_price(p) * Decimal("0.62")).quantize(CENT)))
+        warehouses = {w.pk: w for w in Warehouse.objects.all()}
+        suppliers = {s.pk: s for s in Supplier.objects.all()}
+        buyer = self.by_role.get(StaffRole.WAREHOUSE)
+        pos = []
+        self.timeline.at(sent)
+        for (sup_pk, wh_pk), lines in sorted(groups.items()):
+            po = create_purchase_order(actor=buyer, supplier=suppliers[sup_pk], warehouse=warehouses[wh_pk], lines=lines,
+                                       notes=note)
+            pos.append(send_purchase_order(actor=buyer, order=po))
+        self.timeline.at(received)
+        for po in pos:
+            receive_purchase_order(actor=buyer, order=po)
+        self.po_ids += [po.pk for po in pos]
+
+    def live_order(self, n, at, company, lines):
+        """One order's life, each step marked with the demo time it happened at."""
+        from orders.models import Channel, Status
+        from orders.review import only_awaiting_payment
+        from orders.services.fulfilment import complete_order, pack_item, record_delivery, ship_shipment, start_picking
+        from orders.services.intake import place_order
+        from orders.services.tracking import record_tracking_event
+        from orders.services.workflow import approve_order, cancel_order, current_approval
+        from payments.services import live_invoice, record_bank_transfer
+
+        rng, tl = self.rng, self.timeline
+        channel = rng.choice(CHANNELS)
+        actor = self.dealer_user.get(company.pk) if channel == Channel.PORTAL else company.sales_rep
+        tl.at(at)
+        order, _created = place_order(
+            actor=actor, company=company, lines=[{"sku": p.sku, "quantity": q} for p, q in lines], channel=channel,
+            idempotency_key=f"demo-h{n}", customer_po=f"PO-{at:%y%m}-{n:04d}", today=at.date(),
+            tags=rng.choice([[]] * 8 + [["rush"], ["vip"]]), source="demo history",
+        )
+        self.made += 1
+        finance = self.by_role.get(StaffRole.FINANCE)
+        if order.status == Status.ON_HOLD and only_awaiting_payment(order.hold_reasons):
+            tl.at(at + timedelta(minutes=rng.randint(20, 180)))
+            record_bank_transfer(actor=finance, amount=order.total, reference=f"BT{at:%y%m%d}{n:05d}", order=order)
+            order.refresh_from_db()
+        step = at + timedelta(hours=rng.randint(1, 5))
+        while order.status == Status.PENDING_APPROVAL:
+            approval = current_approval(order)
+            tl.at(step)
+            order = approve_order(actor=self.by_role[approval.role], order=order, approval_id=approval.pk,
+                                  comment="OK for this customer.")
+            step += timedelta(hours=rng.randint(1, 4))
+        if order.status != Status.ALLOCATED or rng.random() < CANCEL_SHARE:
+            if order.status not in (Status.DRAFT, Status.CANCELLED, Status.COMPLETED):
+                tl.at(step)
+                cancel_order(actor=company.sales_rep, order=order, reason="Withdrawn by the customer.")
+            return
+        # picked, packed and shipped on one day: in time for the promised delivery, now and then late
+        lead = ((order.promised_date or at.date()) - at.date()).days
+        ship_day = at.date() + timedelta(days=rng.randint(0, max(0, lead - 2)) + (rng.random() < 0.06))
+        if ship_day.weekday() == 6:
+            ship_day += timedelta(days=1)
+        shipped = max(timezone.make_aware(datetime.combine(ship_day, time(rng.randint(14, 18), rng.randint(0, 59))), self.tz),
+                      step + timedelta(hours=1))
+        if shipped > self.now:
+            return
+        carrier, prefix = rng.choice(CARRIERS)
+        tl.at(shipped - timedelta(hours=3))
+        shipments = list(order.shipments.all())
+        start_picking(actor=self.by_role.get(StaffRole.WAREHOUSE), shipments=shipments)
+        for shipment in shipments:
+            for line in shipment.lines.select_related("order_line__product"):
+                pack_item(actor=None, shipment=shipment, code=line.order_line.product.sku, quantity=line.quantity)
+        tl.at(shipped)
+        for shipment in shipments:
+            ship_shipment(actor=self.by_role.get(StaffRole.WAREHOUSE), shipment=shipment, carrier=carrier,
+                          tracking_number=f"{prefix}{rng.randrange(10**11, 10**12)}", service="Standard")
+        # most arrive by the promised day, some a day or more late
+        due = order.promised_date or ship_day + timedelta(days=2)
+        deliver_day = due + timedelta(days=rng.choice([-1, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2]))
+        delivered = max(timezone.make_aware(datetime.combine(deliver_day, time(rng.randint(9, 17), rng.randint(0, 59))), self.tz),
+                        shipped + timedelta(hours=rng.randint(14, 20)))
+        if delivered > self.now:
+            return
+        tl.at(delivered)
+        for shipment in shipments:
+            if rng.random() < 0.5:  # the carrier's file says so
+                record_tracking_event(actor=None, shipment=shipment, status="delivered", occurred_at=timezone.now(),
+                                      location=company.get_region_display(), source="carrier",
+                                      external_id=f"{shipment.number}-D")
+            else:  # the dealer signed for it
+                record_delivery(actor=None, shipment=shipment, received_by=order.ship_recipient)
+        completed = delivered + timedelta(days=rng.randint(1, 3))
+        if completed < self.now:
+            tl.at(completed)
+            complete_order(actor=company.sales_rep, order=order)
+        invoice = live_invoice(order)
+        if invoice is None or invoice.balance <= 0:
+            return
+        terms = {"net15": 15, "net30": 30, "net60": 60}.get(order.payment_terms, 3)
+        paid = shipped + timedelta(days=round(terms * rng.uniform(0.4, 1.25)), hours=rng.randint(0, 6))
+        if paid > self.now:
+            return  # not paid yet
+        if paid < self.now - timedelta(days=90):
+            self.settled_long_ago += 1
+            if self.settled_long_ago % round(1 / UNPAID_SHARE) == 1:
+                return  # never paid: overdue
+        tl.at(paid)
+        amount = invoice.balance if rng.random() > 0.02 else (invoice.balance / 2).quantize(CENT)
+        record_bank_transfer(actor=finance, amount=amount, reference=f"BT{paid:%y%m%d}{n:05d}", invoice=invoice)
+
+
+def no_email(sender, instance, **kwargs):
+    instance.email = False
+
+
+def shift_history(timeline, *, po_ids, today, opening_at):
+    """Move every row the history wrote back to its demo time.
+
+    This is a seeder writing history, not a business action, so it UPDATEs timestamps
+    directly: the services stamp rows with the real clock and have no way (nor should have
+    one) to say "this happened two years ago". Every timestamptz column of every table is
+    shifted, piecewise: a value written between two marks of the timeline moves by that mark's
+    offset — orders (created, status since, updated), their events, approvals, shipments
+    (created, shipped, delivered), tracking events, reservations, stock movements, purchase
+    orders, invoices, payments and their allocations, loyalty entries, webhook outbox rows...
+    whatever the services wrote. Dates derived from the real day follow: invoice issue and due
+    dates, purchase orders' expected dates. The demo's opening stock balances move to before
+    the history, so the ledger reads in time order."""
+    from django.db import connection
+
+    marks = timeline.marks
+    los = [real for real, _demo in marks]
+    his = los[1:] + [timeline.end]
+    offsets = [demo - real for real, demo in marks]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE demo_shift (lo timestamptz PRIMARY KEY, hi timestamptz, off interval) ON COMMIT DROP")
+        cursor.execute("INSERT INTO demo_shift SELECT * FROM unnest(%s::timestamptz[], %s::timestamptz[], %s::interval[])",
+                       [los, his, offsets])
+        cursor.execute("ANALYZE demo_shift")
+        cursor.execute(
+            "SELECT c.table_name, c.column_name FROM information_schema.columns c "
+            "JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name "
+            "WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' "
+            "AND c.data_type = 'timestamp with time zone' ORDER BY 1, 2")
+        for table, column in cursor.fetchall():
+            t, c = connection.ops.quote_name(table), connection.ops.quote_name(column)
+            cursor.execute(
+                f"UPDATE {t} SET {c} = {c} + (SELECT m.off FROM demo_shift m WHERE m.lo <= {t}.{c} ORDER BY m.lo DESC LIMIT 1) "
+                f"WHERE {c} >= %s AND {c} < %s", [timeline.start, timeline.end])
+        tz = settings.TIME_ZONE
+        cursor.execute(
+            "UPDATE payments_invoice SET issue_date = (created_at AT TIME ZONE %s)::date, "
+            "due_date = (created_at AT TIME ZONE %s)::date + (due_date - issue_date) "
+            "WHERE issue_date <> (created_at AT TIME ZONE %s)::date", [tz, tz, tz])
+        cursor.execute(
+            "UPDATE inventory_purchaseorder SET expected_date = (created_at AT TIME ZONE %s)::date + (expected_date - %s) "
+            "WHERE id = ANY(%s) AND expected_date IS NOT NULL", [tz, today, po_ids])
+        cursor.execute("UPDATE inventory_stockmovement SET created_at = %s WHERE reason = %s AND created_at >= %s",
+                       [opening_at, OPENING_REASON, opening_at])
+
+
+def renumber_invoices():
+    """Invoice numbers carry the year of issue (INV-2025-000123) and are gapless per year: the
+    history's invoices were numbered in the real year, so number them again by issue date and
+    set each year's counter to match."""
+    from django.db import connection
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("LOCK TABLE payments_invoice IN EXCLUSIVE MODE")
+        cursor.execute("UPDATE payments_invoice SET number = 'TMP-' || id")
+        cursor.execute(
+            "WITH n AS (SELECT id, EXTRACT(year FROM issue_date)::int AS y, "
+            "ROW_NUMBER() OVER (PARTITION BY EXTRACT(year FROM issue_date) ORDER BY issue_date, id) AS rn "
+            "FROM payments_invoice) "
+            "UPDATE payments_invoice i SET number = 'INV-' || n.y || '-' || lpad(n.rn::text, 6, '0') FROM n WHERE n.id = i.id")
+        cursor.execute("DELETE FROM oms_sequence WHERE name LIKE 'invoice-%%'")
+        cursor.execute(
+            "INSERT INTO oms_sequence (name, last_value) SELECT 'invoice-' || EXTRACT(year FROM issue_date)::int, COUNT(*) "
+            "FROM payments_invoice GROUP BY 1")
