@@ -378,6 +378,9 @@ WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
 WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=60)
 WEBHOOK_RETRY_MAX_SECONDS = env.int("WEBHOOK_RETRY_MAX_SECONDS", default=6 * 60 * 60)
 WEBHOOK_TIMEOUT_SECONDS = 10
+# Allow webhook URLs on loopback/private/reserved addresses (local receivers in development);
+# off in production so an admin-typed URL cannot reach internal services. Default: DJANGO_DEBUG.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=DEBUG)
 # A claimed delivery whose worker dies becomes due again after this lease (must exceed the timeout).
 WEBHOOK_LEASE_SECONDS = env.int("WEBHOOK_LEASE_SECONDS", default=120)
 CELERY_BEAT_SCHEDULE["integrations-deliver-webhooks"] = {"task": "integrations.tasks.deliver_due_webhooks", "schedule": 60}

@@ -27,3 +27,5 @@ WHITENOISE_AUTOREFRESH = True
 if "pool" in DATABASES["default"].get("OPTIONS", {}):  # noqa: F405
     DATABASES["default"]["OPTIONS"]["pool"]["max_size"] = 60  # noqa: F405
     DATABASES["default"]["OPTIONS"]["pool"]["timeout"] = 30  # noqa: F405
+# The webhook tests post to receivers on 127.0.0.1 (the private-address guard has its own tests).
+WEBHOOK_ALLOW_PRIVATE_TARGETS = True

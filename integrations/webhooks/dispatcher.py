@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from ..models import WebhookDelivery
 from . import signing
+from .targets import BlockedTarget, check_target
 
 logger = logging.getLogger("integrations.webhooks")
 Status = WebhookDelivery.Status
@@ -92,6 +93,7 @@ def send(delivery_pk, token, *, now=None):
     }
     code, error, excerpt = None, "", ""
     try:
+        check_target(sub.url)
         response = requests.post(sub.url, data=body, headers=headers, timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
                                  allow_redirects=False)
         code, excerpt = response.status_code, response.text[:EXCERPT]
@@ -99,6 +101,8 @@ def send(delivery_pk, token, *, now=None):
             error = f"HTTP {code}"
     except requests.RequestException as exc:
         error = f"{type(exc).__name__}: {exc}"[:EXCERPT]
+    except BlockedTarget as exc:
+        error = str(exc)[:EXCERPT]
     return record_outcome(delivery, token, ok=not error, code=code, error=error, excerpt=excerpt, now=now)
 
 

@@ -8,6 +8,7 @@ from oms.forms import DomainErrorForm
 
 from ..models import WebhookDelivery
 from .events import choices
+from .targets import BlockedTarget, check_target
 
 
 class SubscriptionForm(DomainErrorForm):
@@ -16,6 +17,14 @@ class SubscriptionForm(DomainErrorForm):
                          help_text=_("We POST signed JSON here (X-OMS-Signature over timestamp + body)."))
     event_types = forms.MultipleChoiceField(label=_("Events"), choices=choices, widget=forms.CheckboxSelectMultiple)
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        try:
+            check_target(url)
+        except BlockedTarget as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return url
 
 
 class DeliveryFilterForm(forms.Form):
