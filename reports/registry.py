@@ -87,6 +87,8 @@ class Report:
     slug: str = ""
     title: str = ""
     description: str = ""
+    # One line for the reports index (the description, shortened, when empty).
+    summary: str = ""
     perm: Perm = Perm.REPORTS_VIEW
     # Which filters of reports.forms.ReportFilterForm this report offers.
     filters: tuple[str, ...] = ("period",)

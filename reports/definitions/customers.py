@@ -3,6 +3,7 @@ segments, top customers. All read the DailySales rollup (reports.queries.custome
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _t
+from django.utils.translation import pgettext
 from django.utils.translation import gettext_lazy as _
 
 from oms.permissions import Perm
@@ -59,7 +60,7 @@ class CustomerPurchasing(Report):
             Column("aov_net", _t("Average order value (net)"), K.MONEY),
             Column("aov_gross", _t("Average order value (gross)"), K.MONEY),
             Column("prev_aov_net", _t("Average order value (net), previous period"), K.MONEY),
-            Column("aov_change", _t("Change"), K.MONEY), Column("aov_change_pct", _t("Change %"), K.PERCENT),
+            Column("aov_change", pgettext("report figure: difference from the previous period", "Change"), K.MONEY), Column("aov_change_pct", _t("Change %"), K.PERCENT),
         ]
         chart = Chart("bar", "currency", ("aov_net", "prev_aov_net"), _t("Average order value: this period and the previous one"))
         return self.result(params, [Section("purchasing", _t("Repeat purchases and order value"), columns, rows, chart)])
@@ -129,7 +130,7 @@ class TopCustomers(Report):
             Column("orders", _t("Orders"), K.INT), Column("net", _t("Net sales"), K.MONEY),
             Column("gross", _t("Gross sales"), K.MONEY), Column("share", _t("Share of net sales"), K.PERCENT),
             Column("cumulative_share", _t("Cumulative share"), K.PERCENT),
-            Column("prev_net", _t("Net, previous period"), K.MONEY), Column("change", _t("Change"), K.MONEY),
+            Column("prev_net", _t("Net, previous period"), K.MONEY), Column("change", pgettext("report figure: difference from the previous period", "Change"), K.MONEY),
             Column("change_pct", _t("Change %"), K.PERCENT),
         ]
         top = [r for r in rows if r["rank"] <= 10]

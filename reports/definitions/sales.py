@@ -6,6 +6,7 @@ aggregation in PostgreSQL per report (reports.queries.sales)."""
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _t
+from django.utils.translation import pgettext
 from django.utils.translation import gettext_lazy as _
 
 from oms.permissions import Perm
@@ -22,8 +23,8 @@ BOOKED = _(
     "order was created (project time zone). Net = line amount after discounts, before tax; gross = net + tax. "
     "Each figure is compared with the previous period of the same length; the change in percent is blank when the "
     "previous period had no sales. Amounts are never added across currencies. There is no warehouse "
-    "filter: booked orders are counted when placed, before any warehouse ships them (see the fulfilment "
-    "and inventory reports for warehouse figures)."
+    "filter: booked orders are counted when placed, before any warehouse ships them (see Shipped sales by "
+    "warehouse for what each warehouse shipped, and the fulfilment and inventory reports)."
 )
 
 
@@ -44,7 +45,7 @@ def _measure_columns(orders_exact: bool) -> list[Column]:
     cols += [
         Column("net", _t("Net sales"), K.MONEY), Column("tax", _t("Tax"), K.MONEY),
         Column("gross", _t("Gross sales"), K.MONEY), Column("prev_net", _t("Net, previous period"), K.MONEY),
-        Column("change", _t("Change"), K.MONEY), Column("change_pct", _t("Change %"), K.PERCENT),
+        Column("change", pgettext("report figure: difference from the previous period", "Change"), K.MONEY), Column("change_pct", _t("Change %"), K.PERCENT),
     ]
     return cols
 
@@ -99,6 +100,7 @@ class SalesReport(Report):
 @register
 class SalesByProduct(SalesReport):
     slug = "sales-by-product"
+    summary = _("Booked sales per product (SKU), compared with the previous period.")
     title = _("Sales by product")
     description = BOOKED
     dimension = "product"
@@ -111,6 +113,7 @@ class SalesByProduct(SalesReport):
 @register
 class SalesByCategory(SalesReport):
     slug = "sales-by-category"
+    summary = _("Booked sales per product category, compared with the previous period.")
     title = _("Sales by category")
     description = BOOKED
     dimension = "category"
@@ -123,6 +126,7 @@ class SalesByCategory(SalesReport):
 @register
 class SalesByCustomer(SalesReport):
     slug = "sales-by-customer"
+    summary = _("Booked sales per customer, compared with the previous period.")
     title = _("Sales by customer")
     description = BOOKED
     dimension = "customer"
@@ -135,6 +139,7 @@ class SalesByCustomer(SalesReport):
 @register
 class SalesByRegion(SalesReport):
     slug = "sales-by-region"
+    summary = _("Booked sales per ship-to region, compared with the previous period.")
     title = _("Sales by region")
     description = format_lazy("{} {}", BOOKED, _("Region = the order's ship-to region (the customer's region when "
                                                  "the order has none)."))
@@ -153,6 +158,7 @@ class SalesByRegion(SalesReport):
 @register
 class SalesByChannel(SalesReport):
     slug = "sales-by-channel"
+    summary = _("Booked sales per order channel (console, portal, API, import), compared with the previous period.")
     title = _("Sales by channel")
     description = BOOKED
     dimension = "channel"
@@ -170,6 +176,7 @@ class SalesByChannel(SalesReport):
 @register
 class SalesBySalesRep(SalesReport):
     slug = "sales-by-sales-rep"
+    summary = _("Booked sales per sales rep, compared with the previous period.")
     title = _("Sales by sales rep")
     description = format_lazy("{} {}", BOOKED, _("Sales rep = the customer's sales rep when the day's sales were "
                                                  "first booked; reassigning a customer does not move past sales."))
@@ -187,6 +194,7 @@ class SalesBySalesRep(SalesReport):
 @register
 class SalesByPeriod(SalesReport):
     slug = "sales-by-period"
+    summary = _("Booked sales by day or month, each compared with the same span one period earlier.")
     title = _("Sales by period")
     description = BOOKED
     dimension = "period"

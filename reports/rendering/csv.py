@@ -25,7 +25,7 @@ def render(result, path, *, detail=None, progress=None):
         out.writerow([result.title])
         for label, value in result.filters:
             out.writerow([label, value])
-        out.writerow([_("Generated"), _cell(result.generated_at)])
+        out.writerow([_("Generated"), localized(result.generated_at).isoformat(sep=" ", timespec="seconds")])
         for section in result.sections:
             out.writerow([])
             out.writerow([section.title])

@@ -28,6 +28,15 @@ def _chart(section):
         return svg_chart(section.chart, section.rows, width=680, height=240)
 
 
+# A4 portrait fits about this many columns of figures; a report with a wider section is printed
+# on landscape pages (and its wide tables in a smaller type), so no column is cut off.
+PORTRAIT_MAX_COLUMNS = 7
+
+
+def is_wide(columns) -> bool:
+    return len(columns) > PORTRAIT_MAX_COLUMNS
+
+
 def sections_for_display(result, *, with_charts=True):
     """Sections shaped for templates (screen and PDF): header cells, rows as lists of
     (value, kind, currency) and the chart SVG."""
@@ -47,7 +56,7 @@ def sections_for_display(result, *, with_charts=True):
             return out
 
         shaped.append({
-            "key": section.key, "title": section.title, "note": section.note,
+            "key": section.key, "title": section.title, "note": section.note, "wide": is_wide(cols),
             "columns": [{"label": c.label, "numeric": c.kind not in (ColumnKind.TEXT, ColumnKind.DATE, ColumnKind.DATETIME)}
                         for c in cols],
             "rows": [cells(r) for r in section.rows],
@@ -73,8 +82,10 @@ def render_bytes(result) -> bytes:
 
     generated_at = timezone.localtime(result.generated_at)
     filters_line = " · ".join(f"{label}: {value}" for label, value in result.filters)
+    sections = sections_for_display(result)
     html = render_to_string("reports/pdf/report.html", {
-        "result": result, "sections": sections_for_display(result), "company_name": settings.OMS_COMPANY_NAME,
+        "result": result, "sections": sections, "company_name": settings.OMS_COMPANY_NAME,
+        "landscape": any(s["wide"] for s in sections),
         "generated_at": generated_at,
         "css": {
             "title": css_string(result.title), "company": css_string(settings.OMS_COMPANY_NAME),

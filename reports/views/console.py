@@ -6,11 +6,16 @@ from django.utils.translation import gettext as _
 
 from oms.permissions import Perm, StaffRole, staff_required
 from oms.regions import Region
+from orders.models import Status
+from orders.state import OPEN
 
 from .. import selectors
 from ..charts import svg_chart
 from ..queries.dashboard import BOOKED_STATUSES
 from ..registry import Chart
+
+# What the "Open orders" figure counts (orders.selectors_console.order_status_counts).
+OPEN_STATUSES = [status.value for status in Status if status in OPEN]
 
 
 @staff_required(Perm.CONSOLE)
@@ -23,6 +28,10 @@ def dashboard(request):
     for row in data.get("staff_by_role", []):
         row["label"] = roles.get(row["staff_role"], row["staff_role"])
     order_list = reverse("console:order_list")
+    if "orders" in data:
+        # The "Open orders" figure counts open statuses only: its list must filter the same way.
+        data["orders"]["url"] = order_list + "?" + urlencode(
+            {"status": OPEN_STATUSES}, doseq=True)
     if "today" in data:
         day = data["today"]["date"].isoformat()
         data["today"]["url"] = order_list + "?" + urlencode(

@@ -4,6 +4,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from oms.errors import DomainError
@@ -23,9 +24,26 @@ def _report_or_404(request, slug):
     return report
 
 
+# The index groups the reports by area (a report may set `area`; otherwise its slug's prefix decides).
+AREAS = (("sales", _("Sales")), ("customers", _("Customers")), ("inventory", _("Inventory and demand")),
+         ("fulfilment", _("Fulfilment")), ("financial", _("Financial")), ("other", _("Other reports")))
+_PREFIXES = (("sales-", "sales"), ("customer-", "customers"), ("top-customers", "customers"),
+             ("inventory-", "inventory"), ("demand-", "inventory"), ("fulfilment-", "fulfilment"),
+             ("financial-", "financial"))
+
+
+def area_of(report) -> str:
+    area = getattr(report, "area", "")
+    if area:
+        return area
+    return next((area for prefix, area in _PREFIXES if report.slug.startswith(prefix)), "other")
+
+
 @staff_required(Perm.REPORTS_VIEW)
 def report_index(request):
-    return render(request, "reports/index.html", {"reports": services.visible_reports(request.user)})
+    reports = services.visible_reports(request.user)
+    groups = [(key, label, [r for r in reports if area_of(r) == key]) for key, label in AREAS]
+    return render(request, "reports/index.html", {"reports": reports, "groups": [g for g in groups if g[2]]})
 
 
 @staff_required(Perm.REPORTS_VIEW)
@@ -49,6 +67,8 @@ def report_detail(request, slug):
         "report": report, "form": form, "result": result, "sections": sections, "error": error, "params": params,
         "can_schedule": has_perm(request.user, Perm.REPORTS_SCHEDULE),
         "has_detail": type(report).detail_rows is not Report.detail_rows,
+        # The PDF is a summary: say so before the user waits for a run that will be refused.
+        "pdf_too_long": result is not None and result.row_count > report.pdf_row_cap,
     })
 
 
