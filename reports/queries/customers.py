@@ -6,7 +6,10 @@ RFM (per currency, over the customers who bought in the period):
   R = recency: days from the customer's last order day to the end of the period;
   F = frequency: orders in the period; M = monetary: net sales in the period.
 Each is scored 1-5 with NTILE(5) in PostgreSQL (5 = most recent / most frequent / highest);
-customers with equal values get the same (lowest) score of their group, so ties never split.
+customers with equal values get the same score, so ties never split: equally recent customers
+share the highest recency score of their group (ten customers who all bought on the last day
+are all recent), equal frequency or spend share the lowest (ten one-order customers are all
+occasional buyers).
 With fewer than five customers the scores stay below 5 (NTILE has fewer groups to fill).
 Segments, first match wins:
   Champions        R >= 4 and F >= 4 and M >= 4
@@ -111,7 +114,7 @@ def rfm(params: dict) -> list[dict]:
         FROM per
     ), scored AS (
         SELECT tiles.*,
-               MIN(r0) OVER (PARTITION BY currency, last_day) AS r,
+               MAX(r0) OVER (PARTITION BY currency, last_day) AS r,
                MIN(f0) OVER (PARTITION BY currency, frequency) AS f,
                MIN(m0) OVER (PARTITION BY currency, monetary) AS m
         FROM tiles

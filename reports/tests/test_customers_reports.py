@@ -100,7 +100,8 @@ def test_equal_values_never_split_into_different_scores():
         booked_order(company=CompanyFactory(currency="CNY"), day=date(2026, 3, 15), lines=[(product, 1, "10.00")])
     rollup.rebuild_range(date(2026, 3, 15), date(2026, 3, 15))
     rows = section(run("customer-rfm"), "customers").rows
-    assert {r["score"] for r in rows} == {"111"} and len(rows) == 10
+    # equally recent: all share the top recency score; equally occasional and small: the lowest
+    assert {(r["score"], r["segment_key"]) for r in rows} == {("511", "new")} and len(rows) == 10
 
 
 def test_top_customers_with_share_of_total_and_running_share(crafted):
