@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from integrations.api.filters import SinceFilter
+from integrations.api.idempotency import OPTIONAL_KEY_PARAM, idempotent, replayed
 
 from . import services
 from .models import Product, Stock, StockMovement, Warehouse
@@ -128,8 +129,10 @@ class StockViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         movement = StockMovement.objects.select_related("stock__product", "stock__warehouse").get(pk=movement.pk)
         return Response(MovementSerializer(movement).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=AdjustmentInput, responses={201: MovementSerializer}, summary="Adjust stock (WMS)")
+    @extend_schema(request=AdjustmentInput, parameters=[OPTIONAL_KEY_PARAM], summary="Adjust stock (WMS)",
+                   responses={201: MovementSerializer, 200: replayed(MovementSerializer)})
     @action(detail=False, methods=["post"], url_path="adjustments")
+    @idempotent
     def adjust(self, request):
         form = AdjustmentInput(data=request.data)
         form.is_valid(raise_exception=True)
@@ -139,8 +142,10 @@ class StockViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                                          reason=form.validated_data["reason"])
         return self._movement_response(movement)
 
-    @extend_schema(request=CountInput, responses={201: MovementSerializer}, summary="Record a cycle count (WMS)")
+    @extend_schema(request=CountInput, parameters=[OPTIONAL_KEY_PARAM], summary="Record a cycle count (WMS)",
+                   responses={201: MovementSerializer, 200: replayed(MovementSerializer)})
     @action(detail=False, methods=["post"], url_path="counts")
+    @idempotent
     def count(self, request):
         form = CountInput(data=request.data)
         form.is_valid(raise_exception=True)

@@ -8,6 +8,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from integrations.api.filters import SinceFilter
+from integrations.api.idempotency import OPTIONAL_KEY_PARAM, idempotent, replayed
 from oms.errors import DomainError, ValidationFailed
 from orders.models import Order
 
@@ -80,7 +81,9 @@ class ReturnViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return returns_queryset()
 
-    @extend_schema(request=ReturnInput, responses={201: ReturnSerializer}, summary="Open a return")
+    @extend_schema(request=ReturnInput, parameters=[OPTIONAL_KEY_PARAM], summary="Open a return",
+                   responses={201: ReturnSerializer, 200: replayed(ReturnSerializer)})
+    @idempotent
     def create(self, request):
         form = ReturnInput(data=request.data)
         form.is_valid(raise_exception=True)

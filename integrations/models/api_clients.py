@@ -14,7 +14,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["ApiClient", "ApiScope"]
+__all__ = ["ApiClient", "ApiIdempotencyKey", "ApiScope"]
 
 
 class ApiScope(models.TextChoices):
@@ -64,3 +64,26 @@ class ApiClient(models.Model):
     def scope_labels(self):
         labels = dict(ApiScope.choices)
         return [labels.get(s, s) for s in self.scopes]
+
+
+class ApiIdempotencyKey(models.Model):
+    """A write a client sent with an `Idempotency-Key` (stock adjustments and counts, returns):
+    the response it got, replayed when the same client retries the same request with that key.
+    Orders keep their key on the order itself (orders.Order.idempotency_key)."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="idempotency_keys",
+                               verbose_name=_("API client"))
+    key = models.CharField(_("idempotency key"), max_length=80)
+    endpoint = models.CharField(_("endpoint"), max_length=200)
+    request_hash = models.CharField(_("request digest"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("status code"))
+    response_body = models.JSONField(_("response"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("API idempotency key")
+        verbose_name_plural = _("API idempotency keys")
+        constraints = [models.UniqueConstraint(fields=["client", "key"], name="api_idempotency_key_once_per_client")]
+
+    def __str__(self):
+        return f"{self.client_id}:{self.key}"
