@@ -120,6 +120,18 @@ def release_hold(*, actor, order, comment=""):
         return submit_order(actor=actor, order=order)
 
 
+def record_payment_refunded(*, actor, order):
+    """Every payment of the order was refunded (called by payments): it is no longer paid."""
+    with transaction.atomic():
+        order = lock_order(order)
+        if order.is_paid:
+            order.is_paid = False
+            order.save(update_fields=["is_paid"])
+            record_event(order, OrderEvent.Kind.NOTE, actor=actor,
+                         message=_("Payment refunded: the order is no longer paid."))
+        return order
+
+
 def record_payment_received(*, actor, order):
     """A prepaid order's payment arrived (called by payments): re-review if it was waiting."""
     with transaction.atomic():

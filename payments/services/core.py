@@ -2,6 +2,7 @@
 money arrives, bank transfers confirmed by finance, refunds."""
 
 import logging
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -51,7 +52,7 @@ def notify_finance(subject, body="", link=""):
         notify(recipients=recipients, subject=subject, body=body, link=link, kind=Notification.Kind.PAYMENT)
 
 
-def _order_outstanding(order) -> "Decimal":  # noqa: F821
+def _order_outstanding(order) -> Decimal:
     paid = (Payment.objects.filter(order=order, status__in=SETTLED)
             .aggregate(s=Sum(F("amount") - F("amount_refunded")))["s"] or 0)
     return max(order.total - paid, 0)
@@ -210,18 +211,11 @@ def _order_unpaid_after_refund(actor, order_pk):
     """A payment of the order was refunded in full and nothing else covers the order: it is no
     longer paid. (A partial refund — units returned, a goodwill discount — leaves the flag.)
     Lock order: payment, invoices, then the order — as in mark_paid."""
-    from orders.models import OrderEvent
-    from orders.services.transitions import lock_order, record_event
+    from orders.services.workflow import record_payment_refunded
 
     order = Order.objects.only("pk", "is_paid", "total", "currency").get(pk=order_pk)
-    if not order.is_paid or _order_outstanding(order) <= 0:
-        return
-    order = lock_order(order_pk)
-    if order.is_paid:
-        order.is_paid = False
-        order.save(update_fields=["is_paid"])
-        record_event(order, OrderEvent.Kind.NOTE, actor=actor if actor is not None and actor.pk else None,
-                     message=_("Payment refunded: the order is no longer paid."))
+    if order.is_paid and _order_outstanding(order) > 0:
+        record_payment_refunded(actor=actor if actor is not None and actor.pk else None, order=order)
 
 
 def cancel_payment(*, actor, payment) -> Payment:
