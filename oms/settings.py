@@ -99,6 +99,11 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # aggregates a few thousand rows, for nothing an OLTP query needs. Off unless asked for.
 if not env.bool("DATABASE_JIT", default=False):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# Server-side binding lets psycopg prepare statements a connection repeats (after 5 runs): the
+# planner's work is done once per process instead of on every order. PgBouncer in transaction
+# mode cannot carry prepared statements: turn it off there.
+if env.bool("DATABASE_SERVER_SIDE_BINDING", default=True):
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 if env.bool("DATABASE_POOL", default=True):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
