@@ -38,7 +38,9 @@ RETURNING id, stock_id
 
 
 # Several lines: lock their rows in id order first, then one statement updates them all and
-# writes the ledger and reservation rows. Rows come back only where the condition held.
+# writes the ledger and reservation rows — all of them, or none when any line falls short (the
+# `enough` count is read under the locks just taken, so the check and the update agree). No
+# savepoint is needed: a refused reservation has written nothing.
 _LOCK_MANY_SQL = """
 SELECT s.id FROM inventory_stock s
 JOIN unnest(%(products)s::bigint[], %(warehouses)s::bigint[]) AS v(product_id, warehouse_id)
@@ -48,11 +50,14 @@ ORDER BY s.id FOR UPDATE OF s
 _RESERVE_MANY_SQL = """
 WITH wanted AS (
     SELECT * FROM unnest(%(products)s::bigint[], %(warehouses)s::bigint[], %(quantities)s::int[]) AS v(product_id, warehouse_id, q)
+), enough AS (
+    SELECT count(*) AS n FROM inventory_stock s JOIN wanted w ON s.product_id = w.product_id AND s.warehouse_id = w.warehouse_id
+    WHERE s.allow_backorder OR s.on_hand - s.reserved >= w.q
 ), held AS (
     UPDATE inventory_stock s SET reserved = s.reserved + w.q, updated_at = %(now)s
     FROM wanted w
     WHERE s.product_id = w.product_id AND s.warehouse_id = w.warehouse_id
-      AND (s.allow_backorder OR s.on_hand - s.reserved >= w.q)
+      AND (SELECT n FROM enough) = %(lines)s
     RETURNING s.id, s.product_id, s.warehouse_id, s.on_hand, s.reserved, w.q
 ), ledger AS (
     INSERT INTO inventory_stockmovement
@@ -87,23 +92,21 @@ def reserve_stock(*, actor=None, ref_type: str, ref_id, lines, expires_at=None):
     now = timezone.now()
     params = {"now": now, "ref_type": ref_type, "ref_id": str(ref_id), "expires": expires_at,
               "user": actor.pk if actor is not None and actor.pk else None}
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            if len(lines) == 1:
-                [((product_id, warehouse_id), quantity)] = lines
-                cursor.execute(_RESERVE_SQL, {**params, "q": quantity, "product": product_id, "warehouse": warehouse_id})
-                rows = [(*row, quantity) for row in cursor.fetchall()]
-            else:
-                arrays = {"products": [p for (p, _w), _q in lines], "warehouses": [w for (_p, w), _q in lines],
-                          "quantities": [q for _k, q in lines]}
-                cursor.execute(_LOCK_MANY_SQL, arrays)
-                cursor.execute(_RESERVE_MANY_SQL, {**params, **arrays})
-                rows = cursor.fetchall()
-        if len(rows) < len(lines):  # some line could not be held: report it, roll everything back
-            held = set(Stock.objects.filter(pk__in=[row[1] for row in rows]).values_list("product_id", "warehouse_id"))
-            for (product_id, warehouse_id), quantity in lines:
-                if (product_id, warehouse_id) not in held:
-                    _raise_insufficient(product_id, warehouse_id, quantity)
+    # Both statements write all or nothing, so no savepoint: a refusal leaves the caller's
+    # transaction usable (allocation retries or backorders) with nothing to undo.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        if len(lines) == 1:
+            [((product_id, warehouse_id), quantity)] = lines
+            cursor.execute(_RESERVE_SQL, {**params, "q": quantity, "product": product_id, "warehouse": warehouse_id})
+            rows = [(*row, quantity) for row in cursor.fetchall()]
+        else:
+            arrays = {"products": [p for (p, _w), _q in lines], "warehouses": [w for (_p, w), _q in lines],
+                      "quantities": [q for _k, q in lines]}
+            cursor.execute(_LOCK_MANY_SQL, arrays)
+            cursor.execute(_RESERVE_MANY_SQL, {**params, **arrays, "lines": len(lines)})
+            rows = cursor.fetchall()
+    if not rows:  # some line could not be held: nothing was written; name the first short line
+        _raise_insufficient(lines)
     return [
         Reservation(pk=pk, stock_id=stock_id, quantity=q, original_quantity=q, ref_type=ref_type, ref_id=str(ref_id),
                     status=Reservation.Status.OPEN, expires_at=expires_at, created_at=now, updated_at=now)
@@ -111,9 +114,18 @@ def reserve_stock(*, actor=None, ref_type: str, ref_id, lines, expires_at=None):
     ]
 
 
-def _raise_insufficient(product_id, warehouse_id, quantity):
-    stock = Stock.objects.select_related("product", "warehouse").filter(
-        product_id=product_id, warehouse_id=warehouse_id).first()
+def _raise_insufficient(lines):
+    stocks = {(s.product_id, s.warehouse_id): s for s in Stock.objects.select_related("product", "warehouse").filter(
+        product_id__in=[p for (p, _w), _q in lines], warehouse_id__in=[w for (_p, w), _q in lines])}
+    for (product_id, warehouse_id), quantity in lines:
+        stock = stocks.get((product_id, warehouse_id))
+        if stock is None or not (stock.allow_backorder or stock.on_hand - stock.reserved >= quantity):
+            _raise_short(product_id, warehouse_id, quantity, stock)
+    (product_id, warehouse_id), quantity = lines[0]  # stock moved since (a single line holds no lock)
+    _raise_short(product_id, warehouse_id, quantity, stocks.get((product_id, warehouse_id)))
+
+
+def _raise_short(product_id, warehouse_id, quantity, stock):
     if stock is None:
         from ..models import Product, Warehouse
 

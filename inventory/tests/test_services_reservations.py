@@ -37,6 +37,21 @@ def test_all_or_nothing(two_lines):
     assert not Reservation.objects.exists() and not StockMovement.objects.filter(kind="reservation").exists()
 
 
+def test_a_refusal_inside_the_callers_transaction_writes_nothing_and_leaves_it_usable(two_lines):
+    """Allocation catches the refusal and backorders or retries in the same transaction: the
+    statement must have written nothing (there is no savepoint to roll back to)."""
+    t = two_lines
+    with transaction.atomic():
+        with pytest.raises(InsufficientStock) as err:
+            reserve_stock(ref_type="order", ref_id="SO-3", lines=[(t["a"].pk, t["wh"].pk, 4), (t["b"].pk, t["wh"].pk, 6)])
+        assert err.value.extra["sku"] == t["b"].sku
+        assert sorted(Stock.objects.values_list("reserved", flat=True)) == [0, 0]
+        assert not StockMovement.objects.filter(kind="reservation").exists()
+        held = reserve_stock(ref_type="order", ref_id="SO-3", lines=[(t["a"].pk, t["wh"].pk, 4), (t["b"].pk, t["wh"].pk, 5)])
+    assert len(held) == 2 and Reservation.objects.filter(ref_id="SO-3").count() == 2
+    assert stock_drift() == []
+
+
 def test_no_stock_row_is_insufficient_not_a_crash():
     product, wh = ProductFactory(), WarehouseFactory()
     with pytest.raises(InsufficientStock):
