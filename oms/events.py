@@ -9,6 +9,7 @@ committed: if it rolls back, the side effect never happens.
 Values are bound at call time (functools.partial), never captured late by a closure."""
 
 import logging
+import threading
 from collections import defaultdict
 from functools import partial
 
@@ -48,15 +49,60 @@ def subscribe(event_name: str):
 
 
 def emit(event_name: str, **payload):
-    transaction.on_commit(partial(_dispatch, event_name, dict(payload)))
+    transaction.on_commit(partial(_dispatch, event_name, dict(payload), _commit_token()))
 
 
-def _dispatch(event_name, payload):
-    for handler in list(_subscribers.get(event_name, ())):
-        try:
-            handler(payload)
-        except Exception:  # one broken subscriber must not stop the others
-            logger.exception("subscriber %r failed for event %s", handler, event_name)
+def _noop():
+    pass
+
+
+def _commit_token():
+    """An object shared by the events of one transaction, so handlers can tell which events
+    committed together (see first_in_commit). Tied to a no-op on_commit marker — once the
+    transaction commits or rolls back the marker is gone and the next event starts a new token —
+    and to the innermost savepoint, so events of two savepoint blocks never share one (tests run
+    inside one transaction and treat each block's callbacks as a commit of their own)."""
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
+        return object()  # autocommit: dispatched at once, alone
+    savepoint = next((sid for sid in reversed(conn.savepoint_ids) if sid), None)  # atomic(savepoint=False) adds None
+    current = getattr(conn, "_oms_commit_token", None)
+    if current is None or current[1] != savepoint or not any(entry[1] is current[0] for entry in conn.run_on_commit):
+        current = (partial(_noop), savepoint, object())
+        transaction.on_commit(current[0])
+        conn._oms_commit_token = current
+    return current[2]
+
+
+_dispatching = threading.local()
+
+
+def _dispatch(event_name, payload, token=None):
+    _dispatching.token = token
+    try:
+        for handler in list(_subscribers.get(event_name, ())):
+            try:
+                handler(payload)
+            except Exception:  # one broken subscriber must not stop the others
+                logger.exception("subscriber %r failed for event %s", handler, event_name)
+    finally:
+        _dispatching.token = None
+
+
+def first_in_commit(key) -> bool:
+    """For a handler: True the first time `key` is seen among the events that committed
+    together (one transaction), False after. Intake moves a new order through three statuses
+    in one transaction; a handler that only needs to react once per order uses this to skip
+    the repeats. Outside a dispatch it is always True."""
+    token = getattr(_dispatching, "token", None)
+    if token is None:
+        return True
+    if getattr(_dispatching, "seen_token", None) is not token:
+        _dispatching.seen_token, _dispatching.seen = token, set()
+    if key in _dispatching.seen:
+        return False
+    _dispatching.seen.add(key)
+    return True
 
 
 # --- Integration events (issue #8) -------------------------------------------------------------

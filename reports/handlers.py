@@ -7,10 +7,12 @@ draft/cancelled or its lines are edited (edits happen before picking and send th
 through submitted/review), so status changes along fulfilment are skipped."""
 
 import logging
+from datetime import datetime
 
-from oms.events import subscribe
+from oms.events import first_in_commit, subscribe
 
-from .tasks_rollup import queue_refresh
+from . import rollup
+from .tasks_rollup import queue_recompute, queue_refresh
 
 logger = logging.getLogger("reports.rollup")
 
@@ -27,4 +29,11 @@ def affects_sales(from_status: str, to_status: str) -> bool:
 def refresh_sales_rollup_on_status_change(payload):
     if not affects_sales(payload.get("from_status", ""), payload.get("to_status", "")):
         return
-    queue_refresh(payload["order_id"])
+    if not (payload.get("created_at") and payload.get("company_id")):  # an older payload: look the order up
+        queue_refresh(payload["order_id"])
+        return
+    # The event names the order's day and customer: queue that group's recompute directly
+    # (nothing is sent while one is already waiting), once for the events committed together.
+    day = rollup.sales_day(datetime.fromisoformat(payload["created_at"]))
+    if first_in_commit(("sales-rollup", day, payload["company_id"])):
+        queue_recompute(day, payload["company_id"])

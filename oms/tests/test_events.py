@@ -92,3 +92,26 @@ def test_an_unreachable_broker_does_not_undo_or_fail_the_committed_write(caplog,
         app.conf.task_always_eager = eager
     assert User.objects.filter(username="kept-after-broker-failure").exists()
     assert "not queued" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_handler_can_react_once_to_the_events_that_committed_together():
+    firsts = []
+
+    @events.subscribe("test.order_moved")
+    def once_per_order(payload):
+        firsts.append((payload["step"], events.first_in_commit(("moved", payload["order"]))))
+
+    try:
+        with transaction.atomic():
+            for step in ("submitted", "approved", "allocated"):
+                events.emit("test.order_moved", order=1, step=step)
+            events.emit("test.order_moved", order=2, step="submitted")
+        with transaction.atomic():  # a later transaction: a new batch, order 1 counts again
+            events.emit("test.order_moved", order=1, step="picking")
+        events.emit("test.order_moved", order=1, step="packed")  # autocommit: alone
+    finally:
+        events._subscribers["test.order_moved"].remove(once_per_order)
+    assert firsts == [("submitted", True), ("approved", False), ("allocated", False), ("submitted", True),
+                      ("picking", True), ("packed", True)]
+    assert events.first_in_commit("anything") is True  # outside a dispatch

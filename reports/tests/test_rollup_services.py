@@ -178,6 +178,22 @@ def test_a_burst_of_events_for_one_order_queues_one_refresh(monkeypatch):
 
 
 @pytest.mark.django_db
+def test_placing_an_order_asks_once_for_its_days_recompute(shop, monkeypatch, django_capture_on_commit_callbacks):
+    """Intake moves the order through submitted, approved and allocated in one transaction:
+    the rollup's (day, customer) is asked for once, straight from the event (no order lookup)."""
+    from reports import handlers
+
+    asked = []
+    monkeypatch.setattr(handlers, "queue_recompute", lambda day, company_id: asked.append((day, company_id)))
+    shop["stock_of"](shop["products"]["VALVE"], shop["sh"], on_hand=50)
+    with django_capture_on_commit_callbacks(execute=True):
+        order, _ = place_order(actor=shop["sales"], company=shop["company"], channel="console",
+                               lines=[{"sku": "VALVE", "quantity": 2}])
+    assert order.status == Status.ALLOCATED
+    assert asked == [(rollup.sales_day(order.created_at), shop["company"].pk)]
+
+
+@pytest.mark.django_db
 def test_the_nightly_task_and_the_command_rebuild_recent_days():
     from reports.tasks_rollup import rebuild_sales_rollup
 
