@@ -10,6 +10,8 @@ from datetime import date, timedelta
 from django.db.models import F
 from django.utils import timezone
 
+from oms.config_cache import cached
+
 from .models import PurchaseOrder, PurchaseOrderLine, Stock, Warehouse
 
 SAME_REGION_DAYS = 1
@@ -42,10 +44,15 @@ class StockSnapshot:
         return {key: s.on_hand - s.reserved for key, s in self.stocks.items()}
 
 
+def active_warehouses() -> list:
+    """The active warehouses by priority (a process copy, re-read when the table changes)."""
+    return list(cached("warehouses", lambda: list(Warehouse.objects.filter(active=True).order_by("priority", "code"))))
+
+
 def stock_snapshot(product_ids) -> StockSnapshot:
     """The active warehouses and these products' stock rows, read once (two queries) so a
     caller can both promise dates and plan allocation from the same figures."""
-    return StockSnapshot(list(Warehouse.objects.filter(active=True).order_by("priority", "code")),
+    return StockSnapshot(active_warehouses(),
                          {(s.product_id, s.warehouse_id): s for s in Stock.objects.filter(product_id__in=list(product_ids))})
 
 

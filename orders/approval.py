@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from oms.config_cache import cached
 from oms.money import format_money
 
 from .models import ApprovalRule
@@ -18,7 +19,9 @@ def discount_percent(order):
 
 
 def active_rules():
-    return list(ApprovalRule.objects.filter(active=True).order_by("condition", "threshold", "pk"))
+    """The active rules (a process copy, re-read when the table changes)."""
+    return list(cached("approval_rules", lambda: list(ApprovalRule.objects.filter(active=True)
+                                                      .order_by("condition", "threshold", "pk"))))
 
 
 def matching_rules(order, lines, *, rules=None, over=None):

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from customers.models import CustomerPrice, PriceList, PriceListItem, Promotion, TaxRate
+from oms.config_cache import cached
 from oms.money import format_money, quantize
 
 from .errors import NoPrice
@@ -48,6 +49,12 @@ class PricedLine:
         return (self.list_price - self.unit_price) / self.list_price * HUNDRED
 
 
+def active_promotions() -> list:
+    """Every active promotion, by id (a process copy, re-read when the table changes; the
+    table holds a few hundred rows even after years, and dates are checked per order)."""
+    return cached("promotions", lambda: list(Promotion.objects.filter(active=True).order_by("pk")))
+
+
 class PricingContext:
     """Loads every rule that can apply to these products in a fixed number of queries."""
 
@@ -56,7 +63,7 @@ class PricingContext:
         self.currency = company.currency
         self.on = on
         self.region = region or company.region
-        ids = [p.pk for p in products]
+        ids = {p.pk for p in products}
         self.customer_prices = {}
         for cp in CustomerPrice.objects.filter(company=company, product_id__in=ids).filter(
             Q(valid_from__isnull=True) | Q(valid_from__lte=on), Q(valid_to__isnull=True) | Q(valid_to__gte=on)
@@ -68,13 +75,12 @@ class PricingContext:
             for item in PriceListItem.objects.filter(price_list=self.price_list, product_id__in=ids).order_by("min_quantity"):
                 self.list_items.setdefault(item.product_id, []).append(item)
         category_ids = {p.category_id for p in products} | {p.category.parent_id for p in products if p.category.parent_id}
-        self.promotions = list(
-            Promotion.objects.filter(active=True, starts_on__lte=on, ends_on__gte=on)
-            .filter(Q(product_id__in=ids) | Q(category_id__in=category_ids))
-            .filter(Q(tier="") | Q(tier=company.tier), Q(region="") | Q(region=self.region))
-            .order_by("pk")
-        )
-        self.tax_rates = {(t.tax_class, t.region): t.rate for t in TaxRate.objects.all()}
+        self.promotions = [
+            promo for promo in active_promotions()
+            if promo.starts_on <= on <= promo.ends_on and (promo.product_id in ids or promo.category_id in category_ids)
+            and promo.tier in ("", company.tier) and promo.region in ("", self.region)
+        ]
+        self.tax_rates = cached("tax_rates", lambda: {(t.tax_class, t.region): t.rate for t in TaxRate.objects.all()})
 
     def _price_list(self):
         plist = self.company.price_list

@@ -17,6 +17,7 @@ from functools import partial
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from oms.config_cache import cached
 from oms.events import on_publish
 
 from ..models import OutboxEvent, WebhookDelivery, WebhookSubscription
@@ -30,17 +31,18 @@ def _noop():
 
 
 def active_subscriptions():
-    """The active subscriptions, read once per transaction: a service that publishes several
-    events (intake: created + each status step) pays one query. The cache is tied to a no-op
+    """The active subscriptions (oms.config_cache), looked up once per transaction: a service
+    that publishes several events (intake: created + each status step) pays one query. The cache is tied to a no-op
     on_commit marker, which Django drops on commit or rollback (of its savepoint too), and to
     the savepoints open when it was filled, so the next transaction (or the next sibling
     savepoint block) reads afresh."""
     conn = transaction.get_connection()
-    cached = getattr(conn, "_oms_webhook_subscriptions", None)
-    if (conn.in_atomic_block and cached and set(cached[1]) <= set(conn.savepoint_ids)
-            and any(entry[1] is cached[0] for entry in conn.run_on_commit)):
-        return cached[2]
-    subs = list(WebhookSubscription.objects.filter(active=True).only("pk", "event_types").order_by("pk"))
+    memo = getattr(conn, "_oms_webhook_subscriptions", None)
+    if (conn.in_atomic_block and memo and set(memo[1]) <= set(conn.savepoint_ids)
+            and any(entry[1] is memo[0] for entry in conn.run_on_commit)):
+        return memo[2]
+    subs = cached("webhook_subscriptions",
+                  lambda: list(WebhookSubscription.objects.filter(active=True).only("pk", "event_types").order_by("pk")))
     if conn.in_atomic_block:
         marker = partial(_noop)
         transaction.on_commit(marker)

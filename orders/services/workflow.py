@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from customers.services import award_points
+from inventory.atp import active_warehouses
 from inventory.errors import InsufficientStock
-from inventory.models import Stock, Warehouse
+from inventory.models import Stock
 from inventory.services import keep_reservations, release_reservations, reserve_stock
 from oms.errors import ValidationFailed
 from oms.models import Notification
@@ -25,7 +26,7 @@ from oms.sequences import sequence_number
 from ..allocation import plan_allocation
 from ..approval import active_rules, approval_chain
 from ..errors import IllegalTransition, NotYourTurn, StaleOrder
-from ..models import ApprovalRule, Order, OrderApproval, OrderEvent, Shipment, ShipmentLine, Status, Tag
+from ..models import ApprovalRule, Order, OrderApproval, OrderEvent, OrderLine, Shipment, ShipmentLine, Status, Tag
 from ..review import credit_overrun, credit_reason, only_awaiting_payment, review_order
 from ..state import CANCELLABLE
 from .transitions import is_new, lock_order, record_event, save_order, transition_order
@@ -231,7 +232,7 @@ def allocate_order(*, actor, order, source="", attempts=3, lines=None, stock=Non
         return order
     warehouses, available = stock if stock is not None else (None, None)
     if warehouses is None:
-        warehouses = list(Warehouse.objects.filter(active=True).order_by("priority", "code"))
+        warehouses = active_warehouses()
     ship_complete = order.company.shipping_policy == order.company.ShippingPolicy.SHIP_COMPLETE
     for attempt in range(attempts):
         if available is None or attempt:
@@ -263,7 +264,7 @@ def allocate_order(*, actor, order, source="", attempts=3, lines=None, stock=Non
         for k, q in picks.items():
             by_line[k].allocated_quantity += q
     if plan.picks:
-        type(lines[0]).objects.bulk_update(lines, ["allocated_quantity"])
+        _save_allocated(lines)
     order.allocation = {
         "reason": str(plan.reason),
         "warehouses": {wh.code: {by_line[k].product.sku: q for k, q in picks.items()} for wh, picks in plan.picks.items()},
@@ -288,6 +289,14 @@ def allocate_order(*, actor, order, source="", attempts=3, lines=None, stock=Non
     elif order.status == Status.APPROVED:
         transition_order(actor=actor, order=order, to=Status.BACKORDERED, message=str(plan.reason), source=source)
     return order
+
+
+def _save_allocated(lines):
+    """One UPDATE for every line's allocated quantity (bulk_update would build a CASE per line)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {OrderLine._meta.db_table} AS l SET allocated_quantity = v.q "
+                       "FROM unnest(%s::bigint[], %s::int[]) AS v(id, q) WHERE l.id = v.id",
+                       [[ln.pk for ln in lines], [ln.allocated_quantity for ln in lines]])
 
 
 def _drop_lapsed_allocation(order):

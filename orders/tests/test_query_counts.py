@@ -23,8 +23,9 @@ def statements(shop, n, key):
 
 
 def test_place_order_statements_do_not_grow_with_lines(shop):
+    statements(shop, 1, "warm-up")  # a process's first order also loads its config copies (oms.config_cache)
     three = statements(shop, 3, "three")
     thirty = statements(shop, 30, "thirty")
     assert three == thirty, (three, thirty)
-    assert three <= 30  # 27 measured: reads before the transaction, then about a dozen writes
+    assert three <= 30  # 26 measured: reads (five of them one-row config generation checks), then about a dozen writes
 

@@ -1,0 +1,62 @@
+"""Small configuration tables that every order reads (tax rates, active warehouses, approval
+rules, webhook subscriptions), kept in each process and re-read only after they change.
+
+Each watched table has a trigger (added by its app's migration with `watch_table`) that, for
+any INSERT, UPDATE, DELETE or TRUNCATE — ORM saves, queryset updates, the admin, raw SQL —
+stamps the table's row in `oms_config_generation` with a fresh number from a sequence. A reader
+asks for that number (one primary-key read) and reuses its copy while the number is the one
+it loaded under. The stamp is transactional, so nobody sees it before the change commits, and
+numbers are never reused, so a rolled-back change cannot make an old copy look current.
+
+    rules = cached("approval_rules", lambda: list(ApprovalRule.objects.filter(active=True)))
+
+Cached values are shared by every caller in the process: treat them as read-only."""
+
+import threading
+
+from django.db import connection, migrations
+
+_copies: dict = {}
+_lock = threading.Lock()
+
+GENERATION_SQL = "SELECT generation FROM oms_config_generation WHERE name = %s"
+
+
+def generation(name: str):
+    with connection.cursor() as cursor:
+        cursor.execute(GENERATION_SQL, [name])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def cached(name: str, loader):
+    """loader()'s value, from this process's copy unless the table changed since it was read."""
+    current = generation(name)
+    copy = _copies.get(name)
+    if copy is not None and current is not None and copy[0] == current:
+        return copy[1]
+    value = loader()  # read after the generation: a change in between only causes a re-read later
+    if current is not None:
+        with _lock:
+            _copies[name] = (current, value)
+    return value
+
+
+def forget():
+    """Drop every copy (tests that swap tables underneath)."""
+    with _lock:
+        _copies.clear()
+
+
+def watch_table(table: str, name: str):
+    """Migration operation: stamp `name`'s generation whenever `table` changes."""
+    trigger = f"oms_config_{name}"
+    return migrations.RunSQL(
+        sql=[
+            ("INSERT INTO oms_config_generation (name, generation) VALUES (%s, nextval('oms_config_generation_seq')) "
+             "ON CONFLICT (name) DO NOTHING", [name]),
+            f"CREATE TRIGGER {trigger} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION oms_bump_config_generation('{name}')",
+        ],
+        reverse_sql=[f"DROP TRIGGER IF EXISTS {trigger} ON {table}", ("DELETE FROM oms_config_generation WHERE name = %s", [name])],
+    )
