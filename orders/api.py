@@ -13,7 +13,7 @@ Repeating `ship` with the same carrier and tracking number answers 200 with the 
 Serializers check shape only; the rules stay in the services."""
 
 import django_filters
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -208,8 +208,13 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def get_queryset(self):
         return orders_queryset()
 
-    def _order_response(self, order, code, headers=None):
-        order = orders_queryset().get(pk=order.pk)
+    def _order_response(self, order, code, headers=None, *, fresh=False):
+        """The order as the API shows it. `fresh`: the instance the service just wrote and returned
+        (intake's new order) only needs its lines and shipments, not a re-read of the order row."""
+        if fresh:
+            prefetch_related_objects([order], *_order_prefetches())
+        else:
+            order = orders_queryset().get(pk=order.pk)
         return Response(OrderSerializer(order).data, status=code, headers=headers)
 
     @extend_schema(
@@ -239,7 +244,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             requested_date=data.get("requested_date"), notes=data["notes"], source=f"api:{request.auth.name}"[:60],
         )
         if created:
-            return self._order_response(order, status.HTTP_201_CREATED)
+            return self._order_response(order, status.HTTP_201_CREATED, fresh=True)
         order = orders_queryset().get(pk=order.pk)
         if not _same_lines(order, data["lines"]):
             raise ValidationFailed(_("This Idempotency-Key was already used for a different order (%(number)s): "
