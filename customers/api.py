@@ -2,12 +2,14 @@
 
 import django_filters
 from django.db.models import Prefetch
-from rest_framework import serializers, viewsets
+from rest_framework import viewsets
+
+from integrations.api.serializers import ModelSerializer
 
 from .models import Address, Company
 
 
-class AddressSerializer(serializers.ModelSerializer):
+class AddressSerializer(ModelSerializer):
     class Meta:
         model = Address
         fields = ["id", "kind", "label", "recipient", "phone", "line1", "line2", "city", "province", "postal_code",
@@ -15,7 +17,7 @@ class AddressSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CustomerSerializer(serializers.ModelSerializer):
+class CustomerSerializer(ModelSerializer):
     addresses = AddressSerializer(many=True, read_only=True)
 
     class Meta:

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from integrations.api.filters import SinceFilter
 from integrations.api.idempotency import OPTIONAL_KEY_PARAM, idempotent, replayed
+from integrations.api.serializers import ModelSerializer
 
 from . import services
 from .models import Product, Stock, StockMovement, Warehouse
@@ -20,7 +21,7 @@ from .services.stock import ADJUSTMENT_KINDS
 
 # --- products ----------------------------------------------------------------------------------
 
-class ProductSerializer(serializers.ModelSerializer):
+class ProductSerializer(ModelSerializer):
     category = serializers.CharField(source="category.slug", read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True)
 
@@ -53,7 +54,7 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
 
 # --- stock levels ------------------------------------------------------------------------------
 
-class StockSerializer(serializers.ModelSerializer):
+class StockSerializer(ModelSerializer):
     sku = serializers.CharField(source="product.sku", read_only=True)
     warehouse = serializers.CharField(source="warehouse.code", read_only=True)
     available = serializers.IntegerField(read_only=True)
@@ -75,7 +76,7 @@ class StockFilter(django_filters.FilterSet):
         fields = ["sku", "warehouse", "updated_since"]
 
 
-class MovementSerializer(serializers.ModelSerializer):
+class MovementSerializer(ModelSerializer):
     sku = serializers.CharField(source="stock.product.sku", read_only=True)
     warehouse = serializers.CharField(source="stock.warehouse.code", read_only=True)
 

@@ -24,6 +24,7 @@ from rest_framework.response import Response
 
 from customers.models import Address, Company
 from integrations.api.filters import SinceFilter
+from integrations.api.serializers import ModelSerializer
 from oms.errors import ValidationFailed
 
 from .models import Channel, Order, OrderLine, Shipment, ShipmentLine, Status
@@ -35,7 +36,7 @@ IDEMPOTENCY_MAX = 64
 
 # --- output ------------------------------------------------------------------------------------
 
-class OrderLineSerializer(serializers.ModelSerializer):
+class OrderLineSerializer(ModelSerializer):
     sku = serializers.CharField(source="product.sku", read_only=True)
     name = serializers.CharField(source="product.name", read_only=True)
 
@@ -46,7 +47,7 @@ class OrderLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ShipmentLineSerializer(serializers.ModelSerializer):
+class ShipmentLineSerializer(ModelSerializer):
     order_line = serializers.IntegerField(source="order_line_id", read_only=True)
     sku = serializers.CharField(source="order_line.product.sku", read_only=True)
 
@@ -56,7 +57,7 @@ class ShipmentLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ShipmentSerializer(serializers.ModelSerializer):
+class ShipmentSerializer(ModelSerializer):
     order = serializers.CharField(source="order.number", read_only=True)
     order_id = serializers.IntegerField(read_only=True)
     warehouse = serializers.CharField(source="warehouse.code", read_only=True)
@@ -69,7 +70,7 @@ class ShipmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrderShipmentSerializer(serializers.ModelSerializer):
+class OrderShipmentSerializer(ModelSerializer):
     warehouse = serializers.CharField(source="warehouse.code", read_only=True)
 
     class Meta:
@@ -78,7 +79,7 @@ class OrderShipmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrderSerializer(serializers.ModelSerializer):
+class OrderSerializer(ModelSerializer):
     customer = serializers.CharField(source="company.code", read_only=True)
     lines = OrderLineSerializer(many=True, read_only=True)
     shipments = OrderShipmentSerializer(many=True, read_only=True)

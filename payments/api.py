@@ -4,11 +4,12 @@ import django_filters
 from rest_framework import serializers, viewsets
 
 from integrations.api.filters import SinceFilter
+from integrations.api.serializers import ModelSerializer
 
 from .models import Method, Payment, PaymentStatus
 
 
-class PaymentSerializer(serializers.ModelSerializer):
+class PaymentSerializer(ModelSerializer):
     customer = serializers.CharField(source="company.code", read_only=True)
     order = serializers.CharField(source="order.number", read_only=True, allow_null=True, default=None)
     invoice = serializers.CharField(source="invoice.number", read_only=True, allow_null=True, default=None)

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from integrations.api.filters import SinceFilter
 from integrations.api.idempotency import OPTIONAL_KEY_PARAM, idempotent, replayed
+from integrations.api.serializers import ModelSerializer
 from oms.errors import DomainError, ValidationFailed
 from orders.models import Order
 
@@ -16,7 +17,7 @@ from . import services
 from .models import Reason, ReturnLine, ReturnRequest, Status
 
 
-class ReturnLineSerializer(serializers.ModelSerializer):
+class ReturnLineSerializer(ModelSerializer):
     order_line = serializers.IntegerField(source="order_line_id", read_only=True)
     sku = serializers.CharField(source="order_line.product.sku", read_only=True)
 
@@ -27,7 +28,7 @@ class ReturnLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReturnSerializer(serializers.ModelSerializer):
+class ReturnSerializer(ModelSerializer):
     customer = serializers.CharField(source="company.code", read_only=True)
     order = serializers.CharField(source="order.number", read_only=True)
     order_id = serializers.IntegerField(read_only=True)
