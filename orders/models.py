@@ -36,6 +36,7 @@ class Channel(models.TextChoices):
     PORTAL = "portal", _("Dealer portal")
     API = "api", _("REST API")
     IMPORT = "import", _("Import")
+    SALES_CHANNEL = "channel", _("Sales channel (web shop, marketplace)")  # signed POST /channels/<code>/orders/
 
 
 class Tag(models.TextChoices):

@@ -39,7 +39,7 @@ def test_a_signed_order_is_placed_through_intake_once(client, channel, shop):
     body = first.json()
     order = Order.objects.get(pk=body["order_id"])
     assert body["created"] is True and body["number"] == order.number
-    assert order.channel == "api" and order.external_ref == "SHOP-1001" and order.idempotency_key == "channel:webshop:SHOP-1001"
+    assert order.channel == "channel" and order.external_ref == "SHOP-1001" and order.idempotency_key == "channel:webshop:SHOP-1001"
     assert order.company == shop["company"] and order.customer_po == "PO-9"
     assert order.events.filter(source="webshop").exists()
 

@@ -36,6 +36,7 @@ from rest_framework import serializers
 
 from customers.models import Address, Company
 from oms.errors import DomainError
+from orders.models import Channel
 from orders.services.intake import place_order
 
 from ..models import SalesChannel
@@ -153,7 +154,7 @@ def receive_channel_order(*, code, body: bytes, headers) -> ChannelResult:
         company = _company(channel, data)
         order, created = place_order(
             actor=None, company=company, lines=[{"sku": ln["sku"], "quantity": ln["quantity"]} for ln in data["lines"]],
-            channel="api", ship_to=_address(company, data.get("ship_to")), idempotency_key=key, external_ref=ref,
+            channel=Channel.SALES_CHANNEL, ship_to=_address(company, data.get("ship_to")), idempotency_key=key, external_ref=ref,
             customer_po=data.get("customer_po", ""), notes=data.get("notes", ""), source=channel.code,
         )
     except DomainError as err:
