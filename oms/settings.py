@@ -404,5 +404,10 @@ SMS_HTTP_TOKEN = env.str("SMS_HTTP_TOKEN", default="")
 IMPORT_SYNC_MAX_ROWS = env.int("IMPORT_SYNC_MAX_ROWS", default=500)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50000)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=10) * 1024 * 1024
+# A check or apply whose Celery task has not finished after this long was lost (broker restarted,
+# worker died): beat queues it again (integrations.imports.services.requeue_stuck_jobs).
+IMPORT_STUCK_MINUTES = env.int("IMPORT_STUCK_MINUTES", default=30)
+CELERY_BEAT_SCHEDULE["integrations-requeue-stuck-imports"] = {
+    "task": "integrations.imports.tasks.requeue_stuck_imports", "schedule": 10 * 60}
 # the import tasks live in integrations/imports/tasks.py, which autodiscovery does not reach
 CELERY_IMPORTS = ["integrations.imports.tasks"]

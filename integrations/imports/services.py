@@ -16,6 +16,7 @@ commits) and read by the job page's htmx poll."""
 
 import contextlib
 import logging
+from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
@@ -224,7 +225,7 @@ def apply_import(*, actor, job) -> ImportJob:
     """Claim a checked job for application — exactly once, whoever asks first — and apply it
     (in this request for small files, in Celery for large ones)."""
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.READY, applied_at__isnull=True).update(
-        status=ImportJob.Status.APPLYING, applied_by=actor, progress=0)
+        status=ImportJob.Status.APPLYING, applied_by=actor, progress=0, claimed_at=timezone.now())
     if not claimed:
         job.refresh_from_db()
         if job.status in (ImportJob.Status.APPLYING, ImportJob.Status.APPLIED):
@@ -296,6 +297,28 @@ def run_apply(job_pk) -> ImportJob:
         errors.add(0, "", getattr(err, "message", None) or _("The database refused the import: %(error)s")
                    % {"error": str(err)[:200]})
         return _mark_failed(job_pk, errors.items)
+
+
+def requeue_stuck_jobs(*, now=None) -> dict:
+    """Hand Celery again the jobs whose task was lost — the broker restarted empty, or a worker
+    died and its message was never redelivered — so no upload waits forever. A job being applied
+    holds its row lock for the whole apply, so SKIP LOCKED passes it by; both tasks check the
+    job's status first, so a job that was only slow is not done twice. Run by beat."""
+    from .tasks import apply_import_job, dry_run_import
+
+    cutoff = (now or timezone.now()) - timedelta(minutes=settings.IMPORT_STUCK_MINUTES)
+    with transaction.atomic():
+        applying = list(ImportJob.objects.select_for_update(skip_locked=True).filter(
+            status=ImportJob.Status.APPLYING, claimed_at__lt=cutoff).values_list("pk", flat=True))
+        checking = list(ImportJob.objects.select_for_update(skip_locked=True).filter(
+            status=ImportJob.Status.PENDING, created_at__lt=cutoff).values_list("pk", flat=True))
+        for pk in applying:
+            transaction.on_commit(partial(_queue, apply_import_job, pk, ImportJob.Status.APPLYING))
+        for pk in checking:
+            transaction.on_commit(partial(_queue, dry_run_import, pk, ImportJob.Status.PENDING))
+    if applying or checking:
+        logger.warning("re-queued stuck import jobs: applying %s, checking %s", applying, checking)
+    return {"applying": len(applying), "checking": len(checking)}
 
 
 class _Failed(Exception):

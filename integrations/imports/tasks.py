@@ -16,3 +16,8 @@ def dry_run_import(job_pk):
 @shared_task(acks_late=True)
 def apply_import_job(job_pk):
     services.run_apply(job_pk)
+
+
+@shared_task
+def requeue_stuck_imports():
+    return services.requeue_stuck_jobs()

@@ -43,6 +43,7 @@ class ImportJob(models.Model):
     applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("applied by"))
     applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("apply started"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import job")

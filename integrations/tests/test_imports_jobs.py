@@ -203,3 +203,73 @@ def test_when_the_broker_is_down_the_job_goes_back_to_ready(media, staff_user, s
     job.refresh_from_db()
     assert job.status == ImportJob.Status.READY and job.applied_by is None
     assert not Product.objects.filter(sku__startswith="P-").exists()
+
+
+# --- lost tasks ------------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_a_check_and_an_apply_whose_tasks_were_lost_are_queued_again_and_done_once(
+        media, eager_celery, staff_user, settings, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from integrations.imports.services import requeue_stuck_jobs
+
+    settings.IMPORT_SYNC_MAX_ROWS = 1
+    CategoryFactory(slug="valves")
+    admin = staff_user("admin")
+    with django_capture_on_commit_callbacks(execute=False):  # the broker lost the check's message
+        job = start_import(actor=admin, kind="products", upload=csv_upload(_products(3, prefix="L")))
+    assert requeue_stuck_jobs() == {"applying": 0, "checking": 0}  # not stuck yet: only slow
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert requeue_stuck_jobs() == {"applying": 0, "checking": 1}
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.READY
+
+    with django_capture_on_commit_callbacks(execute=False):  # ... and then the apply's
+        apply_import(actor=admin, job=job)
+    ImportJob.objects.filter(pk=job.pk).update(claimed_at=timezone.now() - timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert requeue_stuck_jobs() == {"applying": 1, "checking": 0}
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.APPLIED
+    assert Product.objects.filter(sku__startswith="L-").count() == 3
+    assert requeue_stuck_jobs() == {"applying": 0, "checking": 0}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_being_applied_right_now_is_not_queued_again(media, staff_user, settings):
+    import threading
+    from datetime import timedelta
+
+    from django.db import connections, transaction
+    from django.utils import timezone
+
+    from integrations.imports.services import requeue_stuck_jobs
+
+    CategoryFactory(slug="valves")
+    admin = staff_user("admin")
+    job = start_import(actor=admin, kind="products", upload=csv_upload(_products(2)))
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.APPLYING,
+                                               claimed_at=timezone.now() - timedelta(hours=2))
+    locked, done = threading.Event(), threading.Event()
+
+    def long_apply():  # holds the job's row lock as run_apply does for the whole apply
+        try:
+            with transaction.atomic():
+                ImportJob.objects.select_for_update().get(pk=job.pk)
+                locked.set()
+                done.wait(10)
+        finally:
+            connections.close_all()
+
+    t = threading.Thread(target=long_apply)
+    t.start()
+    try:
+        assert locked.wait(10)
+        assert requeue_stuck_jobs() == {"applying": 0, "checking": 0}
+    finally:
+        done.set()
+        t.join()
