@@ -75,7 +75,7 @@ def create_api_client(*, actor, name, scopes, rate_limit_per_minute=600) -> NewC
     token = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     try:
         with transaction.atomic():
-            if ApiClient.objects.filter(name__iexact=name).exists():
+            if ApiClient.objects.filter(name__iexact=name, active=True).exists():  # a revoked client's name is free again
                 raise ValidationFailed(_("A client with that name exists already."), field="name", code="duplicate")
             user = User(username=f"api-{prefix}-{slugify(name)[:100]}", first_name=name[:150], last_name="(API)",
                         staff_role="", is_staff=False, is_superuser=False)

@@ -12,6 +12,7 @@ Shop X (API)")."""
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 __all__ = ["ApiClient", "ApiIdempotencyKey", "ApiScope"]
@@ -31,7 +32,7 @@ class ApiScope(models.TextChoices):
 
 
 class ApiClient(models.Model):
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=120)  # unique among active clients (a revoked one frees its name)
     token_prefix = models.CharField(_("token prefix"), max_length=16, unique=True, editable=False)
     token_hash = models.CharField(_("token digest"), max_length=64, editable=False)
     scopes = ArrayField(models.CharField(max_length=30, choices=ApiScope.choices), default=list, blank=True,
@@ -52,6 +53,7 @@ class ApiClient(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=models.Q(rate_limit_per_minute__gte=1), name="api_client_rate_limit_positive"),
+            models.UniqueConstraint(Lower("name"), condition=models.Q(active=True), name="api_client_active_name_unique"),
         ]
 
     def __str__(self):

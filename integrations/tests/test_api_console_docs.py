@@ -37,6 +37,21 @@ def test_a_duplicate_name_or_no_scope_is_a_form_error(client, staff_user):
     assert ApiClient.objects.count() == 1
 
 
+def test_a_revoked_clients_name_can_be_given_to_a_new_client(staff_user):
+    from django.db import IntegrityError, transaction
+
+    from integrations.api.services import create_api_client, revoke_api_client
+
+    admin = staff_user("admin")
+    old = create_api_client(actor=admin, name="Web shop", scopes=["orders:read"]).client
+    revoke_api_client(actor=admin, client=old)
+    new = create_api_client(actor=admin, name="web shop", scopes=["orders:read"])  # the same shop, a new token
+    assert new.client.active and new.client.pk != old.pk
+    assert api_http(new.token).get("/api/v1/orders/").status_code == 200
+    with pytest.raises(IntegrityError), transaction.atomic():  # two active clients of one name: the database says no
+        ApiClient.objects.create(name="WEB SHOP", token_prefix="feedbeef", token_hash="x" * 64, user=staff_user("sales"))
+
+
 def test_other_roles_cannot_manage_clients(client, staff_user):
     client.force_login(staff_user("sales_manager"))
     assert client.get(reverse("console:api_clients")).status_code == 403
