@@ -10,6 +10,10 @@ import harness
 from harness import figure
 
 ORDERS_PER_PROCESS = int(os.environ.get("BENCH_ORDERS_PER_PROCESS", "60"))
+# Service and raw SQL take turns this many times per process count, and each keeps its best
+# round: a shared 2-core machine only ever slows a round down, and taking turns exposes both
+# to the same spells of noise.
+ROUNDS = int(os.environ.get("BENCH_ORDERS_ROUNDS", "2"))
 
 
 def _run(ctx, *args, timeout=900):
@@ -29,10 +33,12 @@ def run(ctx):
     figures = {}
     k = ORDERS_PER_PROCESS
     for n in (4, 8, 16):
-        harness.log(f"orders: {n} processes x {k} orders, service then raw SQL")
-        service = _run(ctx, "service", n, k)
-        raw = _run(ctx, "raw", n, k)
-        note = f"{n} processes x {k} orders of 3 lines; DATABASE_POOL off, one connection per process"
+        harness.log(f"orders: {n} processes x {k} orders, service and raw SQL in turn, {ROUNDS} rounds")
+        rounds = [(_run(ctx, "service", n, k), _run(ctx, "raw", n, k)) for _ in range(ROUNDS)]
+        service = max((sv for sv, _r in rounds), key=lambda r: r["per_s"])
+        raw = max((r for _s, r in rounds), key=lambda r: r["per_s"])
+        note = (f"{n} processes x {k} orders of 3 lines, best of {ROUNDS} rounds taken in turn; DATABASE_POOL off, "
+                "one connection per process")
         figures[f"place_order_{n}p_per_s"] = figure(round(service["per_s"], 1), "orders/s", f"place_order; {note}")
         figures[f"place_order_{n}p_p95_ms"] = figure(round(service["p95_ms"], 2), "ms", f"p95 of place_order; {note}")
         figures[f"place_order_raw_sql_{n}p_per_s"] = figure(round(raw["per_s"], 1), "orders/s",
