@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from oms.actions import back_to, run_action
 from oms.errors import DomainError
 from oms.pagination import keyset_page
 from oms.permissions import Perm, staff_required
@@ -88,12 +89,8 @@ def webhook_rotate(request, pk):
 @require_POST
 def webhook_test(request, pk):
     sub = get_object_or_404(WebhookSubscription, pk=pk)
-    try:
-        services.send_test_event(actor=request.user, subscription=sub)
-    except DomainError as err:
-        messages.error(request, str(err.message))
-    else:
-        messages.success(request, _("Test event queued; its delivery shows below."))
+    run_action(request, lambda: services.send_test_event(actor=request.user, subscription=sub),
+               _("Test event queued; its delivery shows below."))
     return redirect("console:webhook_detail", pk)
 
 
@@ -120,16 +117,8 @@ def webhook_delivery_detail(request, pk):
 @require_POST
 def webhook_delivery_retry(request, pk):
     delivery = get_object_or_404(WebhookDelivery, pk=pk)
-    try:
-        services.retry_delivery(actor=request.user, delivery=delivery)
-    except DomainError as err:
-        messages.error(request, str(err.message))
-    else:
-        messages.success(request, _("Delivery queued again."))
-    nxt = request.POST.get("next", "")
-    if nxt.startswith("/console/") and "//" not in nxt:
-        return redirect(nxt)
-    return redirect("console:webhook_delivery_detail", pk)
+    run_action(request, lambda: services.retry_delivery(actor=request.user, delivery=delivery), _("Delivery queued again."))
+    return back_to(request, "console:webhook_delivery_detail", pk)
 
 
 # --- sales channels ---------------------------------------------------------------------------

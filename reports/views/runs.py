@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from oms.actions import run_action
 from oms.errors import DomainError
 from oms.permissions import Perm, staff_required
 
@@ -104,10 +105,5 @@ def schedule_active(request, pk):
 @staff_required(Perm.REPORTS_SCHEDULE)
 @require_POST
 def schedule_delete(request, pk):
-    try:
-        services.delete_schedule(actor=request.user, schedule_id=pk)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Schedule deleted."))
+    run_action(request, lambda: services.delete_schedule(actor=request.user, schedule_id=pk), _("Schedule deleted."))
     return redirect("console:report_schedules")
