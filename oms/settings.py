@@ -125,6 +125,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Per-process copies of rendered fragments that depend only on code and the language (the
+# console sidebar per role): no network round trip, nothing to invalidate but a deploy.
+CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "oms-local"}
 
 # Embedded mode: with no Redis, Celery runs every task in-process, right away.
 CELERY_EMBEDDED = not REDIS_URL

@@ -67,6 +67,7 @@ console_patterns = (
              name="purchase_order_receive"),
         path("customers/", customer_console.company_list, name="company_list"),
         path("orders/", order_queue.order_list, name="order_list"),
+        path("orders/customers/", order_queue.queue_customers, name="order_queue_customers"),
         path("orders/new/", order_entry.order_create, name="order_create"),
         path("orders/new/addresses/", order_entry.entry_addresses, name="order_entry_addresses"),
         path("orders/new/line/", order_entry.entry_line, name="order_entry_line"),

@@ -15,8 +15,8 @@ class OrderQueueFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices, distinct=False)
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices, empty_label=_("Any channel"))
-    company = django_filters.ModelChoiceFilter(label=_("Customer"), queryset=Company.objects.order_by("name"),
-                                               empty_label=_("Any customer"))
+    # filled by the customer picker (a search box), never rendered as a list of every customer
+    company = django_filters.ModelChoiceFilter(label=_("Customer"), queryset=Company.objects.all())
     warehouse = django_filters.ModelChoiceFilter(label=_("Warehouse"), queryset=Warehouse.objects.order_by("code"),
                                                  method="in_warehouse", empty_label=_("Any warehouse"))
     created_from = django_filters.DateFilter(label=_("From"), field_name="created_at", lookup_expr="date__gte")

@@ -31,7 +31,7 @@ def dress_queue_filters(form):
         fields[name].widget = forms.DateInput(attrs={"type": "date", "aria-label": fields[name].label},
                                               format="%Y-%m-%d")
     fields["overdue"].widget = forms.CheckboxInput(attrs={"value": "true"})
-    for name in ("channel", "company", "warehouse", "tag"):
+    for name in ("channel", "warehouse", "tag"):
         fields[name].widget.attrs["aria-label"] = fields[name].label
     return form
 

@@ -2,7 +2,15 @@
 templates load these tags instead)."""
 
 from django import template
+from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
 
+from oms.templatetags.oms_tags import money, short_date, short_time
+
+from ..models import Channel, Status, Tag, _choice_label
 from ..selectors_console import customer_orders_summary
 
 register = template.Library()
@@ -12,3 +20,56 @@ register = template.Library()
 def customer_orders(company):
     """{% customer_orders company %}: recent orders and open receivables on the customer page."""
     return customer_orders_summary(company)
+
+
+# --- the order queue's rows ----------------------------------------------------------------
+# A 50-row queue page through the template language cost about 0.2 ms of CPU a row (dozens of
+# variable lookups, filters and a {% url %} each), most of the page. This writes the same
+# markup in one pass: every value is escaped, the detail URL is reversed once per page.
+
+_PK = 2_147_483_647  # a placeholder id, reversed once and swapped for each row's id
+
+
+@register.simple_tag
+def order_queue_rows(orders, now):
+    """{% order_queue_rows page.items now %}: the <tr> of each order in the console queue
+    (its number, customer, channel, status, tags, total, dates and SLA due time)."""
+    if not orders:
+        return format_html('<tr><td colspan="9" class="empty">{}</td></tr>', _("No orders match."))
+    url = reverse("console:order_detail", args=[_PK])
+    po_label, overdue_label = escape(_("PO")), escape(_("Overdue"))
+    labels = {}  # (choices, value) -> escaped label: each status, channel and tag translated once a page
+
+    def label(choices, value):
+        key = (choices, value)
+        if key not in labels:
+            labels[key] = escape(_choice_label(choices, value))
+        return labels[key]
+
+    rows = []
+    for order in orders:
+        placed, due = localtime(order.created_at), order.sla_due and localtime(order.sla_due)
+        late = due is not None and order.sla_due < now
+        po = f'<br><small class="muted">{po_label} {escape(order.customer_po)}</small>' if order.customer_po else ""
+        tags = "".join(f'<span class="tag tag-{escape(t)}">{label(Tag, t)}</span>' for t in order.tags)
+        if due is None:
+            sla = "—"
+        else:
+            flag = f'<span class="status status-overdue">{overdue_label}</span> ' if late else ""
+            sla = f"{flag}<small>{short_date(due)} {short_time(due)}</small>"
+        number, company, status = escape(order.number), order.company, escape(order.status)
+        row_class = ' class="row-overdue" data-overdue="true"' if late else ""
+        rows.append(
+            f'<tr data-order="{number}"{row_class}>'
+            f'<td class="nowrap"><a href="{url.replace(str(_PK), str(order.pk))}">{number}</a>{po}</td>'
+            f'<td class="customer-cell"><span title="{escape(company.name)}">{escape(company.code)} '
+            f'<small class="muted">{escape(company.name)}</small></span></td>'
+            f"<td><small>{label(Channel, order.channel)}</small></td>"
+            f'<td><span class="status status-{status}" data-status="{status}">{label(Status, order.status)}</span></td>'
+            f"<td>{tags}</td>"
+            f'<td class="num nowrap">{escape(money(order.total, order.currency))}</td>'
+            f'<td class="nowrap">{short_date(placed)} <small class="muted">{short_time(placed)}</small></td>'
+            f'<td class="nowrap">{short_date(order.promised_date) or "—"}</td>'
+            f'<td class="nowrap">{sla}</td></tr>'
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 — every value above is escaped

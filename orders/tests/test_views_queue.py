@@ -199,3 +199,68 @@ def test_the_dashboard_counts_orders_in_one_query(client, staff_user):
     OrderFactory.create_batch(20, status="allocated")
     many = count()
     assert len(few) == len(many) == 1
+
+
+# --- the rows and the customer filter ------------------------------------------------------
+
+def test_a_row_shows_the_order_and_escapes_what_customers_typed(client, staff_user):
+    client.force_login(staff_user("sales"))
+    shady = CompanyFactory(code="EVIL", name='<script>alert("x")</script> & Co')
+    order = OrderFactory(number="SO-0000777", company=shady, channel="portal", status="on_hold", tags=["rush", "gift"],
+                         customer_po='PO <b>1</b>', total="1234.5", currency="CNY")
+    html = client.get(URL).content.decode()
+    row = html.split('data-order="SO-0000777"')[1].split("</tr>")[0]
+    assert f'href="{reverse("console:order_detail", args=[order.pk])}"' in row
+    assert "<script>" not in html.split('id="results"')[1] and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in row
+    assert "PO &lt;b&gt;1&lt;/b&gt;" in row
+    assert 'data-status="on_hold">On hold</span>' in row and "<small>Dealer portal</small>" in row
+    assert '<span class="tag tag-rush">Rush</span><span class="tag tag-gift">Gift</span>' in row
+    assert "¥1,234.50" in row
+
+
+def test_rows_are_in_the_reader_s_language(client, staff_user):
+    client.force_login(staff_user("sales"))
+    OrderFactory(number="SO-0000778", status="on_hold", tags=["rush"])
+    html = client.get(URL, headers={"accept-language": "zh-hans"}).content.decode()
+    row = html.split('data-order="SO-0000778"')[1].split("</tr>")[0]
+    assert "On hold" not in row and "Rush" not in row
+
+
+def test_an_empty_queue_says_so(client, staff_user):
+    client.force_login(staff_user("sales"))
+    assert "No orders match." in client.get(URL, {"q": "SO-9999999"}).content.decode()
+
+
+def test_the_customer_filter_is_a_search_box_not_a_list_of_every_customer(orders):
+    c = orders["client"]
+    CompanyFactory.create_batch(5)
+    html = c.get(URL).content.decode()
+    assert '<select name="company"' not in html and "Bolt Electrical" not in html.split('id="results"')[0]
+    assert 'name="company" id="id_company" value=""' in html
+    filtered = c.get(URL, {"company": orders["bolt"].pk}).content.decode()
+    assert 'value="BOLT — Bolt Electrical"' in filtered  # the picker shows who the queue is filtered by
+    assert f'name="company" id="id_company" value="{orders["bolt"].pk}"' in filtered
+
+
+def test_the_customer_search_finds_closed_customers_too(client, staff_user):
+    client.force_login(staff_user("warehouse"))  # may view the queue, may not key orders
+    CompanyFactory(code="OLDCO", name="Old Trading", status="closed")
+    CompanyFactory(code="NEWCO", name="New Trading")
+    html = client.get(reverse("console:order_queue_customers"), {"customer": "trading"}).content.decode()
+    assert 'data-customer="OLDCO"' in html and 'data-customer="NEWCO"' in html
+    assert "Type at least two characters." in client.get(reverse("console:order_queue_customers"), {"customer": "t"}).content.decode()
+
+
+def test_dealers_cannot_search_customers(client, dealer):
+    client.force_login(dealer())
+    assert client.get(reverse("console:order_queue_customers"), {"customer": "trading"}).status_code == 403
+
+
+def test_the_customer_filter_costs_no_query_for_the_customer_list(client, staff_user):
+    client.force_login(staff_user("sales"))
+    make_orders(3)
+    few, _ = queries_for(client)
+    CompanyFactory.create_batch(30)
+    many, ctx = queries_for(client)
+    assert few == many
+    assert not any('FROM "customers_company"' in q["sql"] and "JOIN" not in q["sql"] for q in ctx.captured_queries)

@@ -111,7 +111,7 @@ def entry_customers(request):
     """htmx: the customer picker's results for ?q= (code, name, contact phone or e-mail)."""
     q = " ".join((request.GET.get("q") or request.GET.get("customer") or "").split())[:80]
     customers = selectors_console.search_customers(q)
-    return render(request, f"{TEMPLATE}#customer_results", {
+    return render(request, "orders/_customer_results.html", {
         "customers": customers, "q": q, "too_short": len(q) < selectors_console.PICKER_MIN_CHARS})
 
 

@@ -6,7 +6,9 @@ from django.utils import timezone
 from oms.pagination import keyset_page
 from oms.permissions import Perm, staff_required
 
-from .. import selectors
+from customers.models import Company
+
+from .. import selectors, selectors_console
 from ..forms import dress_queue_filters
 from .common import template_for
 
@@ -17,6 +19,19 @@ QUEUE_KEY = "-id"  # newest first; the order indexes are (filter, -id) and bench
 def order_list(request):
     queue_filter, qs = selectors.order_queue(request.GET)
     page = keyset_page(qs, key=QUEUE_KEY, after=request.GET.get("after"), size=request.GET.get("size"))
+    form = queue_filter.form
+    chosen = form.cleaned_data.get("company") if form.is_bound and form.is_valid() else None
     return render(request, template_for(request, "orders/order_list.html"), {
-        "form": dress_queue_filters(queue_filter.form), "page": page, "now": timezone.now(),
+        "form": dress_queue_filters(form), "page": page, "now": timezone.now(),
+        "customer_label": selectors_console.picker_label(chosen) if chosen else "",
     })
+
+
+@staff_required(Perm.ORDERS_VIEW)
+def queue_customers(request):
+    """htmx: the queue's customer filter — customers (closed ones too) matching ?customer=.
+    A search box instead of a <select> of every customer, which grows with the customer base."""
+    q = " ".join((request.GET.get("customer") or "").split())[:80]
+    customers = selectors_console.search_customers(q, among=Company.objects.order_by("name", "code"))
+    return render(request, "orders/_customer_results.html", {
+        "customers": customers, "q": q, "too_short": len(q) < selectors_console.PICKER_MIN_CHARS})

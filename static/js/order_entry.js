@@ -1,4 +1,5 @@
-// Order entry and edit pages: the customer picker and the SKU autocomplete of each line.
+// Order entry and edit pages (the customer picker and the SKU autocomplete of each line) and
+// the order queue's customer filter.
 // htmx fetches the options into the box the input's hx-target names; this file makes them
 // usable with the keyboard (arrow keys, Enter, Escape) and the mouse, and fills the input
 // when one is picked. Inputs opt in with data-ac-input; options are [role=option] with

@@ -1,0 +1,40 @@
+"""A sales rep narrows the order queue to one customer: types part of the name in the customer
+filter, picks the customer with the keyboard, sees only that customer's orders (the address bar
+keeps the filter), and clears the filter by typing again."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD, CompanyFactory, OrderFactory
+from tests.journeys.conftest import sign_in
+
+
+def test_staff_filters_the_queue_by_a_picked_customer(page, shop):
+    harbour = CompanyFactory(code="HBR", name="Harbour Valves Trading")
+    other = CompanyFactory(code="OTH", name="Other Pipes Ltd")
+    OrderFactory(number="SO-0000501", company=harbour)
+    OrderFactory(number="SO-0000502", company=other)
+
+    sign_in(page, "console", shop["sales"].username, PASSWORD)
+    page.goto("/console/orders/")
+    rows = page.locator("tr[data-order]")
+    expect(rows).to_have_count(2)
+
+    customer = page.get_by_role("combobox", name="Customer")
+    customer.fill("harb")
+    options = page.locator("#customer-listbox [role=option]")
+    expect(options).to_have_count(1)
+    expect(rows).to_have_count(2)  # typing in the picker does not filter by itself
+    customer.press("Enter")
+    expect(customer).to_have_value("HBR — Harbour Valves Trading")
+    expect(rows).to_have_count(1)
+    expect(page.locator("tr[data-order='SO-0000501']")).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"company={harbour.pk}"))
+
+    page.reload()  # the filter survives a reload and the picker says who it is
+    expect(page.get_by_role("combobox", name="Customer")).to_have_value("HBR — Harbour Valves Trading")
+    expect(rows).to_have_count(1)
+
+    page.get_by_role("combobox", name="Customer").fill("ot")  # typing again forgets the customer
+    expect(rows).to_have_count(2)
