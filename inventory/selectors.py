@@ -1,6 +1,8 @@
 from django.db import models
 from django.db.models import F, Q
 
+from oms.config_cache import cached
+
 from .models import Category, Product, Warehouse
 
 
@@ -17,6 +19,12 @@ def product_search(*, q: str = "", category: int | None = None, active: bool | N
 
 def category_choices():
     return Category.objects.select_related("parent").order_by("parent__name", "name")
+
+
+def warehouse_choices():
+    """[(id, "CODE — Name")] of every warehouse by code, for filter bars: a process copy,
+    re-read when the warehouse table changes (oms.config_cache)."""
+    return cached("warehouses", lambda: [(w.pk, str(w)) for w in Warehouse.objects.order_by("code")], key="choices")
 
 
 def warehouse_list():

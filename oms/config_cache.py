@@ -29,16 +29,18 @@ def generation(name: str):
     return row[0] if row else None
 
 
-def cached(name: str, loader):
-    """loader()'s value, from this process's copy unless the table changed since it was read."""
+def cached(name: str, loader, key: str = ""):
+    """loader()'s value, from this process's copy unless the table changed since it was read.
+    `key` tells apart several copies read from the same table (say, active rows and all)."""
     current = generation(name)
-    copy = _copies.get(name)
+    slot = f"{name}:{key}" if key else name
+    copy = _copies.get(slot)
     if copy is not None and current is not None and copy[0] == current:
         return copy[1]
     value = loader()  # read after the generation: a change in between only causes a re-read later
     if current is not None:
         with _lock:
-            _copies[name] = (current, value)
+            _copies[slot] = (current, value)
     return value
 
 

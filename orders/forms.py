@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Address, Company
 from inventory.models import Warehouse
+from inventory.selectors import warehouse_choices
 from oms.csv_upload import form_csv_reader
 from oms.forms import DomainErrorForm
 
@@ -31,6 +32,8 @@ def dress_queue_filters(form):
         fields[name].widget = forms.DateInput(attrs={"type": "date", "aria-label": fields[name].label},
                                               format="%Y-%m-%d")
     fields["overdue"].widget = forms.CheckboxInput(attrs={"value": "true"})
+    warehouse = fields["warehouse"]
+    warehouse.widget.choices = [("", warehouse.empty_label), *warehouse_choices()]  # no query per page
     for name in ("channel", "warehouse", "tag"):
         fields[name].widget.attrs["aria-label"] = fields[name].label
     return form

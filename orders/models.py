@@ -139,9 +139,12 @@ class Order(models.Model):
 
 
 class OrderLine(models.Model):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order"))
+    # no single-column indexes: orderline_unique_no (order, line_no) serves the order's lines
+    # and orderline_product_order_idx a product's lines (the queue's search for a rarely sold SKU)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order"), db_index=False)
     line_no = models.PositiveSmallIntegerField(_("line"))
-    product = models.ForeignKey("inventory.Product", on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
+    product = models.ForeignKey("inventory.Product", on_delete=models.PROTECT, related_name="+", verbose_name=_("product"),
+                                db_index=False)
     quantity = models.PositiveIntegerField(_("quantity"))
     list_price = models.DecimalField(_("list price"), **MONEY)
     unit_price = models.DecimalField(_("unit price"), **MONEY)
@@ -159,6 +162,7 @@ class OrderLine(models.Model):
         verbose_name = _("order line")
         verbose_name_plural = _("order lines")
         ordering = ["order", "line_no"]
+        indexes = [models.Index(fields=["product", "order"], name="orderline_product_order_idx")]
         constraints = [
             models.UniqueConstraint(fields=["order", "line_no"], name="orderline_unique_no"),
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="orderline_quantity_positive"),

@@ -71,16 +71,28 @@ def _local(value):
     return timezone.localtime(value) if isinstance(value, datetime.datetime) and timezone.is_aware(value) else value
 
 
+def short_date_formatter():
+    """A function giving short_date's text in the current language, for code that formats
+    many dates in one go (the language and format are looked up once, not per date)."""
+    parts = _short_date_parts(translation.get_language())
+    tz = timezone.get_current_timezone()
+
+    def format_date(value):
+        if not value:
+            return ""
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            value = value.astimezone(tz)
+        if parts is None:
+            return formats.date_format(value, "SHORT_DATE_FORMAT")
+        return "".join(p if isinstance(p, str) else p(value) for p in parts)
+
+    return format_date
+
+
 @register.filter
 def short_date(value):
     """{{ order.created_at|short_date }}: like |date:"SHORT_DATE_FORMAT", in local time."""
-    if not value:
-        return ""
-    value = _local(value)
-    parts = _short_date_parts(translation.get_language())
-    if parts is None:
-        return formats.date_format(value, "SHORT_DATE_FORMAT")
-    return "".join(p if isinstance(p, str) else p(value) for p in parts)
+    return short_date_formatter()(value)
 
 
 @register.filter

@@ -259,8 +259,18 @@ def test_dealers_cannot_search_customers(client, dealer):
 def test_the_customer_filter_costs_no_query_for_the_customer_list(client, staff_user):
     client.force_login(staff_user("sales"))
     make_orders(3)
+    queries_for(client)  # loads this process's copy of the warehouse list (oms.config_cache)
     few, _ = queries_for(client)
     CompanyFactory.create_batch(30)
     many, ctx = queries_for(client)
     assert few == many
     assert not any('FROM "customers_company"' in q["sql"] and "JOIN" not in q["sql"] for q in ctx.captured_queries)
+
+
+def test_a_new_warehouse_shows_in_the_filter_at_once(client, staff_user):
+    client.force_login(staff_user("sales"))
+    WarehouseFactory(code="SH01", name="Shanghai DC")
+    assert ">SH01 — Shanghai DC</option>" in client.get(URL).content.decode()
+    WarehouseFactory(code="WH09", name="Wuhan DC")  # the process's copy of the list is re-read
+    html = client.get(URL).content.decode()
+    assert ">SH01 — Shanghai DC</option>" in html and ">WH09 — Wuhan DC</option>" in html
