@@ -7,7 +7,8 @@
 descending list (`key="-pk"`: newest first). It may also be a tuple of fields that are unique
 together, e.g. `key=("product__sku", "warehouse__code")`: the cursor is then a small JSON list
 of the last row's values, and related fields should be select_related so reading them is free.
-A cursor that cannot be read (edited by hand) starts the list from the beginning."""
+A cursor that cannot be read (edited by hand) starts the list from the beginning.
+A `.values()` queryset pages the same way (its rows are dicts keyed by the lookups)."""
 
 import json
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ class KeysetPage:
 
 
 def _value(obj, path):
+    if isinstance(obj, dict):  # a .values() queryset: the key is the lookup itself
+        return obj[path]
     for part in path.split("__"):
         obj = getattr(obj, part)
     return obj

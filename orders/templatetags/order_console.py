@@ -36,7 +36,8 @@ _PK = 2_147_483_647  # a placeholder id, reversed once and swapped for each row'
 @register.simple_tag
 def order_queue_rows(orders, now):
     """{% order_queue_rows page.items now %}: the <tr> of each order in the console queue
-    (its number, customer, channel, status, tags, total, dates and SLA due time)."""
+    (its number, customer, channel, status, tags, total, dates and SLA due time), from the
+    row dicts of orders.selectors.order_queue."""
     if not orders:
         return format_html('<tr><td colspan="9" class="empty">{}</td></tr>', _("No orders match."))
     url = reverse("console:order_detail", args=[_PK])
@@ -52,28 +53,28 @@ def order_queue_rows(orders, now):
 
     rows = []
     for order in orders:
-        placed, due = order.created_at.astimezone(tz), order.sla_due and order.sla_due.astimezone(tz)
-        late = due is not None and order.sla_due < now
-        po = f'<br><small class="muted">{po_label} {esc(order.customer_po)}</small>' if order.customer_po else ""
-        tags = "".join(f'<span class="tag tag-{esc(t)}">{label(Tag, t)}</span>' for t in order.tags)
+        due = order["sla_due"] and order["sla_due"].astimezone(tz)
+        placed = order["created_at"].astimezone(tz)
+        late = due is not None and order["sla_due"] < now
+        po = f'<br><small class="muted">{po_label} {esc(order["customer_po"])}</small>' if order["customer_po"] else ""
+        tags = "".join(f'<span class="tag tag-{esc(t)}">{label(Tag, t)}</span>' for t in order["tags"])
         if due is None:
             sla = "—"
         else:
             flag = f'<span class="status status-overdue">{overdue_label}</span> ' if late else ""
             sla = f"{flag}<small>{day(due)} {due.hour:02d}:{due.minute:02d}</small>"
-        number, company, status = esc(order.number), order.company, esc(order.status)
+        number, status, name = esc(order["number"]), esc(order["status"]), esc(order["company__name"])
         row_class = ' class="row-overdue" data-overdue="true"' if late else ""
         rows.append(
             f'<tr data-order="{number}"{row_class}>'
-            f'<td class="nowrap"><a href="{url.replace(str(_PK), str(order.pk))}">{number}</a>{po}</td>'
-            f'<td class="customer-cell"><span title="{esc(company.name)}">{esc(company.code)} '
-            f'<small class="muted">{esc(company.name)}</small></span></td>'
-            f"<td><small>{label(Channel, order.channel)}</small></td>"
-            f'<td><span class="status status-{status}" data-status="{status}">{label(Status, order.status)}</span></td>'
+            f'<td class="nowrap"><a href="{url.replace(str(_PK), str(order["id"]))}">{number}</a>{po}</td>'
+            f'<td class="customer-cell"><span title="{name}">{esc(order["company__code"])} <small class="muted">{name}</small></span></td>'
+            f'<td><small>{label(Channel, order["channel"])}</small></td>'
+            f'<td><span class="status status-{status}" data-status="{status}">{label(Status, order["status"])}</span></td>'
             f"<td>{tags}</td>"
-            f'<td class="num nowrap">{esc(money(order.total, order.currency))}</td>'
+            f'<td class="num nowrap">{esc(money(order["total"], order["currency"]))}</td>'
             f'<td class="nowrap">{day(placed)} <small class="muted">{placed.hour:02d}:{placed.minute:02d}</small></td>'
-            f'<td class="nowrap">{day(order.promised_date) or "—"}</td>'
+            f'<td class="nowrap">{day(order["promised_date"]) or "—"}</td>'
             f'<td class="nowrap">{sla}</td></tr>'
         )
     return mark_safe("\n".join(rows))  # noqa: S308 — every value above is escaped
