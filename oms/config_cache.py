@@ -13,16 +13,43 @@ numbers are never reused, so a rolled-back change cannot make an old copy look c
 Cached values are shared by every caller in the process: treat them as read-only."""
 
 import threading
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import connection, migrations
 
 _copies: dict = {}
 _lock = threading.Lock()
+_read_once: ContextVar = ContextVar("config_generations", default=None)
 
 GENERATION_SQL = "SELECT generation FROM oms_config_generation WHERE name = %s"
+ALL_GENERATIONS_SQL = "SELECT name, generation FROM oms_config_generation"
+
+
+@contextmanager
+def read_once():
+    """Inside this block, the first generation asked for reads every table's in one statement
+    and later ones reuse that read: a unit of work that needs several config tables (intake
+    reads five) sees them all as they were when it started, for one round trip."""
+    if _read_once.get() is not None:  # nested: the outer block's read serves
+        yield
+        return
+    token = _read_once.set({})
+    try:
+        yield
+    finally:
+        _read_once.reset(token)
 
 
 def generation(name: str):
+    generations = _read_once.get()
+    if generations is not None:
+        if not generations:
+            with connection.cursor() as cursor:
+                cursor.execute(ALL_GENERATIONS_SQL)
+                generations.update(cursor.fetchall())
+            generations.setdefault(None, None)  # marks the read done, even with no table watched
+        return generations.get(name)
     with connection.cursor() as cursor:
         cursor.execute(GENERATION_SQL, [name])
         row = cursor.fetchone()

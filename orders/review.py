@@ -41,12 +41,22 @@ def open_receivables(company, exclude_order=None):
         return cursor.fetchone()[0]
 
 
+# One customer's orders are checked against its credit one at a time: the customer's row is
+# locked before the sum (FOR NO KEY UPDATE leaves the foreign-key checks of new orders free),
+# so a second order placed at the same moment waits and then sees the first in the sum. Taken
+# before any stock row, as every path that reviews an order does.
+_LOCK_CREDIT_SQL = f"SELECT 1 FROM {Company._meta.db_table} WHERE id = %s FOR NO KEY UPDATE"
+
+
 def credit_overrun(order):
     """How far open receivables plus this order go past the credit limit (0 if within, or
-    prepaid)."""
+    prepaid). Inside a transaction, holds the customer's credit until it ends."""
     company = order.company
     if order.payment_terms == Company.PaymentTerms.PREPAID:
         return 0
+    if connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute(_LOCK_CREDIT_SQL, [company.pk])
     exposure = open_receivables(company, exclude_order=order) + order.total
     return max(0, exposure - company.credit_limit)
 

@@ -57,3 +57,21 @@ def test_cancel_and_approve_at_once_leave_a_consistent_order(shop):
     reserved = Stock.objects.get(product=shop["products"]["VALVE"], warehouse=shop["sh"]).reserved
     assert (order.status, reserved) in ((Status.CANCELLED, 0), (Status.ALLOCATED, 3))
     assert stock_drift() == []
+
+
+def test_orders_placed_at_once_cannot_together_pass_the_credit_limit(shop):
+    """Each order is checked against the customer's open receivables; two at once must not
+    both see the other's order as absent and both pass."""
+    company = shop["company"]
+    shop["stock_of"](shop["products"]["VALVE"], shop["sh"], on_hand=100)
+    one, _ = place_order(actor=shop["sales"], company=company, channel="console", lines=[{"sku": "VALVE", "quantity": 3}])
+    cancel_order(actor=shop["sales"], order=one, reason="only to learn the price")
+    company.credit_limit = one.total + Decimal("1")  # room for exactly one such order
+    company.save()
+    results = race(6, lambda i: place_order(actor=shop["sales"], company=company, channel="console",
+                                            lines=[{"sku": "VALVE", "quantity": 3}])[0].pk)
+    assert {r[0] for r in results} == {"ok"}, results
+    placed = Order.objects.filter(pk__in=[r[1] for r in results])
+    assert sorted(o.status for o in placed).count(Status.ALLOCATED) == 1
+    held = [o for o in placed if o.status == Status.ON_HOLD]
+    assert len(held) == 5 and all(o.hold_reasons[0]["code"] == "credit_limit" for o in held)

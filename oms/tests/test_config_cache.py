@@ -71,3 +71,29 @@ def test_a_change_committed_by_another_connection_is_seen_and_an_uncommitted_one
     release.set()
     t.join()
     assert sorted(r.name for r in active_rules()) == ["Big orders", "Manual prices"]
+
+
+@pytest.mark.django_db
+def test_a_unit_of_work_reads_every_generation_in_one_statement():
+    from oms.config_cache import read_once
+
+    rule, house = ApprovalRuleFactory(), WarehouseFactory(code="W1")
+    active_rules(), active_warehouses()  # copies loaded
+    with CaptureQueriesContext(connection) as ctx, read_once():
+        assert [r.pk for r in active_rules()] == [rule.pk]
+        assert [w.pk for w in active_warehouses()] == [house.pk]
+        with read_once():  # nested: the outer read serves
+            assert [r.pk for r in active_rules()] == [rule.pk]
+    assert [q["sql"] for q in ctx.captured_queries] == ["SELECT name, generation FROM oms_config_generation"]
+
+
+@pytest.mark.django_db
+def test_after_a_unit_of_work_changes_are_seen_again():
+    from oms.config_cache import read_once
+
+    with read_once():
+        assert [w.code for w in active_warehouses()] == []
+    WarehouseFactory(code="W1")
+    with read_once():
+        assert [w.code for w in active_warehouses()] == ["W1"]
+    assert [w.code for w in active_warehouses()] == ["W1"]

@@ -11,7 +11,7 @@ from customers.models import Address
 from customers.services import points_value, redeem_points
 from inventory.atp import promise_many, stock_snapshot
 from inventory.models import Product
-from oms import money
+from oms import config_cache, money
 from oms.events import publish
 from oms.sequences import sequence_number
 
@@ -107,6 +107,15 @@ def place_order(*, actor, company, lines, channel, ship_to=None, idempotency_key
     `payment_terms` may only make an order prepaid (a customer paying in advance); by default
     the order carries the company's terms. `loyalty_points` are redeemed in the same
     transaction and their value is taken off the lines before tax (see _apply_discount)."""
+    with config_cache.read_once():  # the five config tables an order reads: one generation read
+        return _place_order(actor=actor, company=company, lines=lines, channel=channel, ship_to=ship_to,
+                            idempotency_key=idempotency_key, external_ref=external_ref, customer_po=customer_po,
+                            requested_date=requested_date, notes=notes, tags=tags, strict=strict, source=source,
+                            today=today, payment_terms=payment_terms, loyalty_points=loyalty_points)
+
+
+def _place_order(*, actor, company, lines, channel, ship_to, idempotency_key, external_ref, customer_po, requested_date,
+                 notes, tags, strict, source, today, payment_terms, loyalty_points):
     channel = Channel(channel)
     if payment_terms not in (None, "", company.payment_terms, company.PaymentTerms.PREPAID):
         raise OrderInvalid(_("An order can only be switched to prepayment, not to other terms."), field="payment_terms")
