@@ -4,6 +4,7 @@ django_db(transaction=True)): each thread waits at a barrier, then calls fn(i)."
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from celery._state import _set_task_join_will_block
 from django.db import connections
 
 from oms.errors import DomainError
@@ -27,4 +28,8 @@ def race(n, fn):
 
     with ThreadPoolExecutor(n) as pool:
         list(pool.map(work, range(n)))
+    # Eager Celery (the tests' mode) marks "inside a task" in a process-wide flag around each
+    # apply_async and restores the value it saw: threads interleaving there can leave it set,
+    # and every later .get() in this process would then refuse. No thread runs a task now.
+    _set_task_join_will_block(False)
     return results

@@ -52,4 +52,4 @@ def test_open_orders_figure_links_to_the_open_orders_only(client, staff_user):
     dashboard = client.get(reverse("console:home")).context
     assert dashboard["orders"]["open"] == 3
     listed = client.get(dashboard["orders"]["url"]).context["page"].items
-    assert sorted(o.status for o in listed) == ["allocated", "shipped", "submitted"]
+    assert sorted(o["status"] for o in listed) == ["allocated", "shipped", "submitted"]
