@@ -227,7 +227,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         form = OrderInput(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
-        company = Company.objects.filter(code__iexact=data["customer"].strip()).first()
+        company = Company.objects.select_related("price_list").filter(code__iexact=data["customer"].strip()).first()
         if company is None:
             raise ValidationFailed(_("Unknown customer “%(code)s”.") % {"code": data["customer"]}, field="customer",
                                    code="unknown_customer")
