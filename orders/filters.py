@@ -28,6 +28,14 @@ class OrderQueueFilter(django_filters.FilterSet):
         model = Order
         fields = []
 
+    def get_form_class(self):
+        """The form's fields are the same on every page view: the class is built once per
+        process (each form instance still gets its own copies of the fields)."""
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     def search(self, queryset, name, value):
         """One box for order numbers, SKUs, customers and references. Each kind is tried in
         turn and the first that exists decides the filter, so every search is served by an
