@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -55,6 +56,24 @@ def active_promotions() -> list:
     return cached("promotions", lambda: list(Promotion.objects.filter(active=True).order_by("pk")))
 
 
+@dataclass(frozen=True)
+class Break:
+    """One volume break of a customer price or a price list item."""
+
+    min_quantity: int
+    unit_price: Decimal
+
+
+_BREAKS_SQL = f"""
+SELECT 'customer', product_id, min_quantity, unit_price FROM {CustomerPrice._meta.db_table}
+ WHERE company_id = %(company)s AND product_id = ANY(%(ids)s)
+   AND (valid_from IS NULL OR valid_from <= %(on)s) AND (valid_to IS NULL OR valid_to >= %(on)s)
+UNION ALL
+SELECT 'list', product_id, min_quantity, unit_price FROM {PriceListItem._meta.db_table}
+ WHERE price_list_id = %(list)s AND product_id = ANY(%(ids)s)
+ORDER BY 3"""
+
+
 class PricingContext:
     """Loads every rule that can apply to these products in a fixed number of queries."""
 
@@ -64,16 +83,11 @@ class PricingContext:
         self.on = on
         self.region = region or company.region
         ids = {p.pk for p in products}
-        self.customer_prices = {}
-        for cp in CustomerPrice.objects.filter(company=company, product_id__in=ids).filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=on), Q(valid_to__isnull=True) | Q(valid_to__gte=on)
-        ).order_by("min_quantity"):
-            self.customer_prices.setdefault(cp.product_id, []).append(cp)
         self.price_list = self._price_list()
-        self.list_items = {}
-        if self.price_list:
-            for item in PriceListItem.objects.filter(price_list=self.price_list, product_id__in=ids).order_by("min_quantity"):
-                self.list_items.setdefault(item.product_id, []).append(item)
+        self.customer_prices, self.list_items = {}, {}
+        for kind, product_id, min_quantity, unit_price in self._breaks(ids):
+            rows = self.customer_prices if kind == "customer" else self.list_items
+            rows.setdefault(product_id, []).append(Break(min_quantity, unit_price))
         category_ids = {p.category_id for p in products} | {p.category.parent_id for p in products if p.category.parent_id}
         self.promotions = [
             promo for promo in active_promotions()
@@ -81,6 +95,14 @@ class PricingContext:
             and promo.tier in ("", company.tier) and promo.region in ("", self.region)
         ]
         self.tax_rates = cached("tax_rates", lambda: {(t.tax_class, t.region): t.rate for t in TaxRate.objects.all()})
+
+    def _breaks(self, ids):
+        """The customer's own prices valid today and its price list's prices for these
+        products, by quantity break: one statement (every order and price preview runs it)."""
+        with connection.cursor() as cursor:
+            cursor.execute(_BREAKS_SQL, {"company": self.company.pk, "ids": list(ids), "on": self.on,
+                                         "list": self.price_list.pk if self.price_list else None})
+            return cursor.fetchall()
 
     def _price_list(self):
         plist = self.company.price_list
