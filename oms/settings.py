@@ -248,9 +248,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security ----------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-# Sessions are read from the cache (Redis) on every page and written through to the database,
-# so a Redis restart signs nobody out: one query fewer per request than the plain db backend.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# With Redis, sessions are read from the cache on every page and written through to the
+# database, so a Redis restart signs nobody out: one query fewer per request than the plain db
+# backend. Without it the cache is per process, where a sign-out would linger in the others.
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if REDIS_URL else "db")
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -43,9 +43,17 @@ def open_receivables(company, exclude_order=None):
 
 # One customer's orders are checked against its credit one at a time: the customer's row is
 # locked before the sum (FOR NO KEY UPDATE leaves the foreign-key checks of new orders free),
-# so a second order placed at the same moment waits and then sees the first in the sum. Taken
-# before any stock row, as every path that reviews an order does.
+# so a second order placed at the same moment waits and then sees the first in the sum. The
+# lock comes before any stock row: intake and release take it in review, before allocating;
+# edit_order, which releases stock before reviewing again, takes it first (hold_credit).
 _LOCK_CREDIT_SQL = f"SELECT 1 FROM {Company._meta.db_table} WHERE id = %s FOR NO KEY UPDATE"
+
+
+def hold_credit(company):
+    """Inside a transaction: lock the customer's credit until it ends (see above)."""
+    if connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute(_LOCK_CREDIT_SQL, [company.pk])
 
 
 def credit_overrun(order):
@@ -54,9 +62,7 @@ def credit_overrun(order):
     company = order.company
     if order.payment_terms == Company.PaymentTerms.PREPAID:
         return 0
-    if connection.in_atomic_block:
-        with connection.cursor() as cursor:
-            cursor.execute(_LOCK_CREDIT_SQL, [company.pk])
+    hold_credit(company)
     exposure = open_receivables(company, exclude_order=order) + order.total
     return max(0, exposure - company.credit_limit)
 

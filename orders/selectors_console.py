@@ -84,23 +84,27 @@ def _squash(text, limit):
     return " ".join(str(text or "").split())[:limit]
 
 
-def search_customers(q, limit=PICKER_LIMIT, among=None):
+def search_customers(q, limit=PICKER_LIMIT, among=None, contacts=True):
     """Customers staff may key an order for (or those of `among`) whose code or name, or one
-    of whose contacts' phone or e-mail, contains `q` (phone numbers match digits only, so
-    138-0013 finds 13800138000): the exact code first, then codes and names that start with
-    `q`, then the rest by name. One query; [] for fewer than two characters."""
+    of whose contacts' phone or e-mail (unless `contacts` is False), contains `q` (phone
+    numbers match digits only, so 138-0013 finds 13800138000): the exact code first, then
+    codes and names that start with `q`, then the rest by name. One query; [] for fewer than
+    two characters."""
     q = _squash(q, 80)
     if len(q) < PICKER_MIN_CHARS:
         return []
-    contact_match = Q(email__icontains=q) | Q(phone__icontains=q)
-    contacts = Contact.objects.filter(company=OuterRef("pk"))
-    digits = re.sub(r"\D", "", q)
-    if len(digits) >= 4:
-        contacts = contacts.annotate(phone_digits=Func(F("phone"), Value("[^0-9]"), Value(""), Value("g"),
-                                                       function="regexp_replace"))
-        contact_match |= Q(phone_digits__contains=digits)
+    match = Q(code__icontains=q) | Q(name__icontains=q)
+    if contacts:
+        contact_match = Q(email__icontains=q) | Q(phone__icontains=q)
+        contact_rows = Contact.objects.filter(company=OuterRef("pk"))
+        digits = re.sub(r"\D", "", q)
+        if len(digits) >= 4:
+            contact_rows = contact_rows.annotate(phone_digits=Func(F("phone"), Value("[^0-9]"), Value(""), Value("g"),
+                                                                   function="regexp_replace"))
+            contact_match |= Q(phone_digits__contains=digits)
+        match |= Exists(contact_rows.filter(contact_match))
     return list(
-        (entry_customers() if among is None else among).filter(Q(code__icontains=q) | Q(name__icontains=q) | Exists(contacts.filter(contact_match)))
+        (entry_customers() if among is None else among).filter(match)
         .annotate(rank=Case(When(code__iexact=q, then=0), When(code__istartswith=q, then=1),
                             When(name__istartswith=q, then=2), default=3, output_field=IntegerField()))
         .order_by("rank", "name", "code")[:limit]

@@ -75,3 +75,30 @@ def test_orders_placed_at_once_cannot_together_pass_the_credit_limit(shop):
     assert sorted(o.status for o in placed).count(Status.ALLOCATED) == 1
     held = [o for o in placed if o.status == Status.ON_HOLD]
     assert len(held) == 5 and all(o.hold_reasons[0]["code"] == "credit_limit" for o in held)
+
+
+def test_editing_an_order_while_the_customer_places_another_never_deadlocks(shop):
+    """Editing releases the order's stock and reviews it again (credit); intake reviews
+    (credit) and then reserves stock: both must take the customer's credit lock first."""
+    from orders.services.changes import edit_order
+
+    company = shop["company"]
+    company.credit_limit = Decimal("1000000")
+    company.save()
+    shop["stock_of"](shop["products"]["VALVE"], shop["sh"], on_hand=500)
+    for round_no in range(4):
+        order, _ = place_order(actor=shop["sales"], company=company, channel="console",
+                               lines=[{"sku": "VALVE", "quantity": 2}])
+
+        def act(i, order=order, round_no=round_no):
+            if i == 0:
+                return edit_order(actor=shop["sales"], order=order, lines=[{"sku": "VALVE", "quantity": 3}],
+                                  reason="customer called").status
+            return place_order(actor=shop["sales"], company=company, channel="console",
+                               idempotency_key=f"edit-race-{round_no}-{i}", lines=[{"sku": "VALVE", "quantity": 1}])[0].status
+
+        results = race(3, act)
+        assert [r for r in results if r[0] == "error"] == [], results
+    from inventory.selectors import stock_drift
+
+    assert stock_drift() == []

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import (
-    CompanyFactory, OrderFactory, OrderLineFactory, ProductFactory, ShipmentFactory, SlaTargetFactory, WarehouseFactory,
+    CompanyFactory, ContactFactory, OrderFactory, OrderLineFactory, ProductFactory, ShipmentFactory, SlaTargetFactory, WarehouseFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -274,3 +274,17 @@ def test_a_new_warehouse_shows_in_the_filter_at_once(client, staff_user):
     WarehouseFactory(code="WH09", name="Wuhan DC")  # the process's copy of the list is re-read
     html = client.get(URL).content.decode()
     assert ">SH01 — Shanghai DC</option>" in html and ">WH09 — Wuhan DC</option>" in html
+
+
+def test_the_queue_customer_search_does_not_look_into_contacts(client, staff_user):
+    client.force_login(staff_user("warehouse"))  # views orders, not customers' contacts
+    ContactFactory(company=CompanyFactory(code="ACME", name="Acme Plumbing"), email="boss@acme.cn", phone="13800138000")
+    url = reverse("console:order_queue_customers")
+    assert 'data-customer="ACME"' in client.get(url, {"customer": "acme"}).content.decode()
+    assert 'data-customer="ACME"' not in client.get(url, {"customer": "boss@acme"}).content.decode()
+    assert 'data-customer="ACME"' not in client.get(url, {"customer": "13800138000"}).content.decode()
+
+
+def test_the_picker_names_the_customer_when_another_filter_is_wrong(orders):
+    html = orders["client"].get(URL, {"company": orders["bolt"].pk, "created_from": "not-a-date"}).content.decode()
+    assert 'value="BOLT — Bolt Electrical"' in html and 'role="alert"' in html

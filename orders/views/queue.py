@@ -20,7 +20,8 @@ def order_list(request):
     queue_filter, qs = selectors.order_queue(request.GET)
     page = keyset_page(qs, key=QUEUE_KEY, after=request.GET.get("after"), size=request.GET.get("size"))
     form = queue_filter.form
-    chosen = form.cleaned_data.get("company") if form.is_bound and form.is_valid() else None
+    # the picker names the chosen customer even when another filter is invalid
+    chosen = form.cleaned_data.get("company") if form.is_bound and "company" not in form.errors else None
     return render(request, template_for(request, "orders/order_list.html"), {
         "form": dress_queue_filters(form), "page": page, "now": timezone.now(),
         "customer_label": selectors_console.picker_label(chosen) if chosen else "",
@@ -29,9 +30,10 @@ def order_list(request):
 
 @staff_required(Perm.ORDERS_VIEW)
 def queue_customers(request):
-    """htmx: the queue's customer filter — customers (closed ones too) matching ?customer=.
-    A search box instead of a <select> of every customer, which grows with the customer base."""
+    """htmx: the queue's customer filter — customers (closed ones too) whose code or name holds
+    ?customer=. A search box instead of a <select> of every customer, which grows with the
+    customer base. Not by contact phone or e-mail: viewing orders does not open the contacts."""
     q = " ".join((request.GET.get("customer") or "").split())[:80]
-    customers = selectors_console.search_customers(q, among=Company.objects.order_by("name", "code"))
+    customers = selectors_console.search_customers(q, among=Company.objects.order_by("name", "code"), contacts=False)
     return render(request, "orders/_customer_results.html", {
         "customers": customers, "q": q, "too_short": len(q) < selectors_console.PICKER_MIN_CHARS})
