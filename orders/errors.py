@@ -35,3 +35,10 @@ class StaleOrder(DomainError):
     """Someone else changed the order first."""
 
     code = "stale_order"
+
+
+class CreditChanged(DomainError):
+    """Another order of the same customer used the credit while this one was being checked:
+    nothing was written. Intake tries again by itself; elsewhere the user tries again."""
+
+    code = "credit_changed"

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from customers.models import Company
 from oms.money import format_money
 
+from .errors import CreditChanged
 from .models import Order, Status
 
 # Orders whose value counts against the customer's credit until paid.
@@ -41,28 +42,21 @@ def open_receivables(company, exclude_order=None):
         return cursor.fetchone()[0]
 
 
-# One customer's orders are checked against its credit one at a time: the customer's row is
-# locked before the sum (FOR NO KEY UPDATE leaves the foreign-key checks of new orders free),
-# so a second order placed at the same moment waits and then sees the first in the sum. The
-# lock comes before any stock row: intake and release take it in review, before allocating;
-# edit_order, which releases stock before reviewing again, takes it first (hold_credit).
+# Orders placed together must not jointly overrun a customer's credit limit. Review reads the
+# open receivables without a lock; an order that passed then confirms it at the very end of its
+# transaction (confirm_credit), under a lock on the customer's row (FOR NO KEY UPDATE leaves
+# the foreign-key checks of new orders free) that lasts until commit: a second order of the
+# same customer waits there, then sees the first in its sum. The lock is taken after every
+# stock row, on every path that reviews an order, and is held only for the last statements.
 _LOCK_CREDIT_SQL = f"SELECT 1 FROM {Company._meta.db_table} WHERE id = %s FOR NO KEY UPDATE"
-
-
-def hold_credit(company):
-    """Inside a transaction: lock the customer's credit until it ends (see above)."""
-    if connection.in_atomic_block:
-        with connection.cursor() as cursor:
-            cursor.execute(_LOCK_CREDIT_SQL, [company.pk])
 
 
 def credit_overrun(order):
     """How far open receivables plus this order go past the credit limit (0 if within, or
-    prepaid). Inside a transaction, holds the customer's credit until it ends."""
+    prepaid). Read without a lock: see confirm_credit."""
     company = order.company
     if order.payment_terms == Company.PaymentTerms.PREPAID:
         return 0
-    hold_credit(company)
     exposure = open_receivables(company, exclude_order=order) + order.total
     return max(0, exposure - company.credit_limit)
 
@@ -90,6 +84,19 @@ def review_order(order, lines) -> list[dict]:
     if order.payment_terms == Company.PaymentTerms.PREPAID and not order.is_paid:
         reasons.append(reason(AWAITING_PAYMENT, _("Prepaid order: waiting for payment.")))
     return reasons
+
+
+def confirm_credit(order, over):
+    """The last step of reviewing `order` (inside its transaction): if review found it within
+    the limit (`over` == 0), lock the customer's credit until commit and check again. Raises
+    CreditChanged, so the transaction rolls back, when an order committed meanwhile used it."""
+    if over or order.payment_terms == Company.PaymentTerms.PREPAID or not connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_CREDIT_SQL, [order.company_id])
+    if credit_overrun(order) > 0:
+        raise CreditChanged(_("Another order of %(code)s used its credit at the same moment; nothing was saved. "
+                              "Please try again.") % {"code": order.company.code})
 
 
 def credit_reason(order, over=None):

@@ -12,7 +12,6 @@ from oms.errors import ValidationFailed
 from ..errors import IllegalTransition
 from ..models import OrderApproval, OrderEvent, OrderLine, Shipment, ShipmentLine, Status
 from ..pricing import PricingContext
-from ..review import hold_credit
 from ..state import EDITABLE
 from .intake import LineInput, _line, _parse_lines, _set_totals
 from .transitions import lock_order, record_event, transition_order
@@ -49,7 +48,6 @@ def edit_order(*, actor, order, lines, reason=""):
                                    % {"number": order.number, "status": order.get_status_display().lower()},
                                    code="not_editable")
         parsed = _parse_lines([ln if isinstance(ln, LineInput) else LineInput(**ln) for ln in lines], strict=True)
-        hold_credit(order.company)  # before the stock rows release_reservations locks, as intake orders them
         pricing = PricingContext(company=order.company, products=[p for p, _q, _m in parsed], on=timezone.localdate(),
                                  region=order.ship_region)
         priced = [pricing.price(p, q, manual_price=m) for p, q, m in parsed]

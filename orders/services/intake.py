@@ -15,13 +15,14 @@ from oms import config_cache, money
 from oms.events import publish
 from oms.sequences import sequence_number
 
-from ..errors import OrderInvalid
+from ..errors import CreditChanged, OrderInvalid
 from ..models import Channel, Order, OrderEvent, OrderLine, Status, Tag
 from ..pricing import PricingContext
 from .transitions import defer_writes, flush_writes, record_event, transition_order
 from .workflow import submit_order
 
 MAX_LINES = 500
+CREDIT_ATTEMPTS = 3  # another order of the customer used its credit while this one was checked
 MAX_QUANTITY = 1_000_000
 
 
@@ -107,11 +108,17 @@ def place_order(*, actor, company, lines, channel, ship_to=None, idempotency_key
     `payment_terms` may only make an order prepaid (a customer paying in advance); by default
     the order carries the company's terms. `loyalty_points` are redeemed in the same
     transaction and their value is taken off the lines before tax (see _apply_discount)."""
-    with config_cache.read_once():  # the five config tables an order reads: one generation read
-        return _place_order(actor=actor, company=company, lines=lines, channel=channel, ship_to=ship_to,
-                            idempotency_key=idempotency_key, external_ref=external_ref, customer_po=customer_po,
-                            requested_date=requested_date, notes=notes, tags=tags, strict=strict, source=source,
-                            today=today, payment_terms=payment_terms, loyalty_points=loyalty_points)
+    for attempt in range(CREDIT_ATTEMPTS):
+        try:
+            with config_cache.read_once():  # the five config tables an order reads: one generation read
+                return _place_order(actor=actor, company=company, lines=lines, channel=channel, ship_to=ship_to,
+                                    idempotency_key=idempotency_key, external_ref=external_ref, customer_po=customer_po,
+                                    requested_date=requested_date, notes=notes, tags=tags, strict=strict, source=source,
+                                    today=today, payment_terms=payment_terms, loyalty_points=loyalty_points)
+        except CreditChanged:  # rolled back; placed again, review now sees the order that used the credit
+            if attempt == CREDIT_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _place_order(*, actor, company, lines, channel, ship_to, idempotency_key, external_ref, customer_po, requested_date,

@@ -27,7 +27,7 @@ from ..allocation import plan_allocation
 from ..approval import active_rules, approval_chain
 from ..errors import IllegalTransition, NotYourTurn, StaleOrder
 from ..models import ApprovalRule, Order, OrderApproval, OrderEvent, OrderLine, Shipment, ShipmentLine, Status, Tag
-from ..review import credit_overrun, credit_reason, only_awaiting_payment, review_order
+from ..review import confirm_credit, credit_overrun, credit_reason, only_awaiting_payment, review_order
 from ..state import CANCELLABLE
 from .transitions import is_new, lock_order, record_event, save_order, transition_order
 
@@ -65,12 +65,20 @@ def submit_order(*, actor, order, source="", lines=None, stock=None):
     """Run the automatic review on a submitted order and send it on: hold, approval, or
     straight to approved and allocation. Call inside a transaction with the order locked.
     Intake passes the `lines` it just created and the `stock` snapshot it priced with
-    (see allocate_order) so nothing is read twice."""
+    (see allocate_order) so nothing is read twice. Ends by confirming the customer's credit
+    under its lock (review.confirm_credit): CreditChanged rolls the caller back if another
+    order used it meanwhile."""
     if lines is None:
         lines = list(order.lines.select_related("product"))
+    over = credit_overrun(order)  # one sum of open receivables for the hold check and the rules
+    _send_on(actor=actor, order=order, source=source, lines=lines, stock=stock, over=over)
+    confirm_credit(order, over)
+    return order
+
+
+def _send_on(*, actor, order, source, lines, stock, over):
     reasons = review_order(order, lines)
     rules = active_rules()
-    over = credit_overrun(order)  # one sum of open receivables for the hold check and the rules
     credit = credit_reason(order, over)
     if credit and not any(r.condition == ApprovalRule.Condition.CREDIT_OVERRUN for r in rules):
         reasons.append(credit)

@@ -27,5 +27,5 @@ def test_place_order_statements_do_not_grow_with_lines(shop):
     three = statements(shop, 3, "three")
     thirty = statements(shop, 30, "thirty")
     assert three == thirty, (three, thirty)
-    assert three <= 30  # 23 measured: reads (one of them the config tables' generations), the credit lock, then about a dozen writes
+    assert three <= 30  # 24 measured: reads (one of them the config tables' generations), about a dozen writes, then the credit confirmed under its lock
 
