@@ -1,6 +1,7 @@
 """One intake service for every channel: console entry, portal checkout, REST API, import."""
 
 from dataclasses import dataclass
+from functools import wraps
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, connection, transaction
@@ -100,6 +101,23 @@ def _ship_to(company, address):
     return address
 
 
+def _again_if_credit_changed(place):
+    """Run intake with one read of the config generations, and again (up to CREDIT_ATTEMPTS
+    times) when another order of the customer used its credit meanwhile: the attempt rolled
+    back, and the next one's review sees the order that used the credit."""
+    @wraps(place)
+    def placing(**kwargs):
+        for attempt in range(1, CREDIT_ATTEMPTS + 1):
+            try:
+                with config_cache.read_once():
+                    return place(**kwargs)
+            except CreditChanged:
+                if attempt == CREDIT_ATTEMPTS:
+                    raise
+    return placing
+
+
+@_again_if_credit_changed
 def place_order(*, actor, company, lines, channel, ship_to=None, idempotency_key=None, external_ref="",
                 customer_po="", requested_date=None, notes="", tags=(), strict=True, source="", today=None,
                 payment_terms=None, loyalty_points=0):
@@ -108,21 +126,6 @@ def place_order(*, actor, company, lines, channel, ship_to=None, idempotency_key
     `payment_terms` may only make an order prepaid (a customer paying in advance); by default
     the order carries the company's terms. `loyalty_points` are redeemed in the same
     transaction and their value is taken off the lines before tax (see _apply_discount)."""
-    for attempt in range(CREDIT_ATTEMPTS):
-        try:
-            with config_cache.read_once():  # the five config tables an order reads: one generation read
-                return _place_order(actor=actor, company=company, lines=lines, channel=channel, ship_to=ship_to,
-                                    idempotency_key=idempotency_key, external_ref=external_ref, customer_po=customer_po,
-                                    requested_date=requested_date, notes=notes, tags=tags, strict=strict, source=source,
-                                    today=today, payment_terms=payment_terms, loyalty_points=loyalty_points)
-        except CreditChanged:  # rolled back; placed again, review now sees the order that used the credit
-            if attempt == CREDIT_ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
-
-
-def _place_order(*, actor, company, lines, channel, ship_to, idempotency_key, external_ref, customer_po, requested_date,
-                 notes, tags, strict, source, today, payment_terms, loyalty_points):
     channel = Channel(channel)
     if payment_terms not in (None, "", company.payment_terms, company.PaymentTerms.PREPAID):
         raise OrderInvalid(_("An order can only be switched to prepayment, not to other terms."), field="payment_terms")

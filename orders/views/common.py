@@ -1,8 +1,10 @@
 """Small helpers the order views share."""
 
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from .. import selectors_console
 from ..models import Status
 
 
@@ -53,3 +55,12 @@ def ints(values):
         except (TypeError, ValueError):
             continue
     return out
+
+
+def customer_results(request, q, **search):
+    """htmx: the customer picker's list for `q` (orders/_customer_results.html); `search` goes
+    to selectors_console.search_customers (which customers, whether contacts count)."""
+    q = " ".join((q or "").split())[:80]
+    return render(request, "orders/_customer_results.html", {
+        "customers": selectors_console.search_customers(q, **search), "q": q,
+        "too_short": len(q) < selectors_console.PICKER_MIN_CHARS})

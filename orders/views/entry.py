@@ -13,7 +13,7 @@ from .. import selectors_console
 from ..forms import OrderEntryForm, OrderLineForm, line_formset
 from ..models import Channel, Status
 from ..services.intake import MAX_LINES, place_order
-from .common import line_errors_of
+from .common import customer_results, line_errors_of
 
 TEMPLATE = "orders/order_form.html"
 LINES_TEMPLATE = "orders/_order_lines.html"  # the line rows, shared with the edit page
@@ -109,10 +109,7 @@ def entry_preview(request):
 @staff_required(Perm.ORDERS_MANAGE)
 def entry_customers(request):
     """htmx: the customer picker's results for ?q= (code, name, contact phone or e-mail)."""
-    q = " ".join((request.GET.get("q") or request.GET.get("customer") or "").split())[:80]
-    customers = selectors_console.search_customers(q)
-    return render(request, "orders/_customer_results.html", {
-        "customers": customers, "q": q, "too_short": len(q) < selectors_console.PICKER_MIN_CHARS})
+    return customer_results(request, request.GET.get("q") or request.GET.get("customer"))
 
 
 @staff_required(Perm.ORDERS_MANAGE)

@@ -10,7 +10,7 @@ from customers.models import Company
 
 from .. import selectors, selectors_console
 from ..forms import dress_queue_filters
-from .common import template_for
+from .common import customer_results, template_for
 
 QUEUE_KEY = "-id"  # newest first; the order indexes are (filter, -id) and bench/queue_data.py pages the same way
 
@@ -33,7 +33,5 @@ def queue_customers(request):
     """htmx: the queue's customer filter — customers (closed ones too) whose code or name holds
     ?customer=. A search box instead of a <select> of every customer, which grows with the
     customer base. Not by contact phone or e-mail: viewing orders does not open the contacts."""
-    q = " ".join((request.GET.get("customer") or "").split())[:80]
-    customers = selectors_console.search_customers(q, among=Company.objects.order_by("name", "code"), contacts=False)
-    return render(request, "orders/_customer_results.html", {
-        "customers": customers, "q": q, "too_short": len(q) < selectors_console.PICKER_MIN_CHARS})
+    return customer_results(request, request.GET.get("customer"), among=Company.objects.order_by("name", "code"),
+                            contacts=False)
