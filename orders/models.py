@@ -138,6 +138,35 @@ class Order(models.Model):
         return self.number
 
 
+class CreditBalance(models.Model):
+    """A customer's open receivables: the total of its unpaid orders that count against
+    credit (review.CREDIT_STATUSES), so the credit check reads one row instead of summing
+    every open order. Kept by database triggers (migration 0013) and written by nothing else:
+    a change to an order's status, payment or total in a transaction is recorded as a
+    CreditChange, which is folded into this row as the transaction commits."""
+
+    company_id = models.BigIntegerField(primary_key=True)
+    amount = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal(0))
+
+    class Meta:
+        verbose_name = _("credit balance")
+        verbose_name_plural = _("credit balances")
+
+
+class CreditChange(models.Model):
+    """A change to a customer's open receivables made by a transaction still in progress;
+    the transaction itself sees it (review.open_receivables), others never do: it is folded
+    into CreditBalance and deleted at commit, so the balance row is locked only then, after
+    every stock row the transaction took."""
+
+    company_id = models.BigIntegerField(db_index=True)
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("credit change")
+        verbose_name_plural = _("credit changes")
+
+
 class OrderLine(models.Model):
     # no single-column indexes: orderline_unique_no (order, line_no) serves the order's lines
     # and orderline_product_order_idx a product's lines (the queue's search for a rarely sold SKU)

@@ -102,3 +102,30 @@ def test_editing_an_order_while_the_customer_places_another_never_deadlocks(shop
     from inventory.selectors import stock_drift
 
     assert stock_drift() == []
+
+
+def test_customer_balance_loses_no_change_under_concurrent_orders_and_cancels(shop):
+    """Open receivables are a running balance (orders.CreditBalance) that every order's
+    commit adds to: orders placed and cancelled from many threads at once must leave it
+    equal to the sum over the open orders."""
+    from orders.models import CreditBalance, CreditChange
+    from orders.review import CREDIT_STATUSES
+
+    company = shop["company"]
+    company.credit_limit = Decimal("100000000")
+    company.save()
+    shop["stock_of"](shop["products"]["VALVE"], shop["sh"], on_hand=1000)
+    shop["stock_of"](shop["products"]["TAPE"], shop["gz"], on_hand=1000)
+
+    def act(i):
+        placed = [place_order(actor=shop["sales"], company=company, channel="console",
+                              lines=[{"sku": "VALVE", "quantity": 1 + i}, {"sku": "TAPE", "quantity": 2}])[0] for _ in range(3)]
+        cancel_order(actor=shop["sales"], order=placed[i % 3], reason="changed mind")
+        return len(placed)
+
+    results = race(8, act)
+    assert results == [("ok", 3)] * 8, results
+    open_orders = Order.objects.filter(company=company, is_paid=False, status__in=CREDIT_STATUSES)
+    assert open_orders.count() == 16
+    assert CreditBalance.objects.get(company_id=company.pk).amount == sum(o.total for o in open_orders)
+    assert not CreditChange.objects.exists()

@@ -1,0 +1,106 @@
+"""Customers' open receivables kept as a running balance (orders.CreditBalance) instead of a
+sum over every open order on each credit check.
+
+- orders_credit_counted(status, is_paid, total): what one order adds to its customer's open
+  receivables: its total while it is unpaid and neither a draft, cancelled nor completed
+  (review.CREDIT_STATUSES; a test holds the two together).
+- A row trigger on orders_order records every change of that amount as a CreditChange row.
+- A deferred constraint trigger folds each CreditChange into CreditBalance and deletes it as
+  the transaction commits: the balance row is locked only at commit, after every stock row
+  the transaction locked, so the lock order stays stock → customer everywhere.
+- orders_rebuild_credit_balances() recomputes every balance from the orders (here, and after
+  a bulk load that bypassed the triggers); it blocks order writes while it runs."""
+
+from decimal import Decimal
+
+from django.db import migrations, models
+
+SQL = [
+    """
+    CREATE FUNCTION orders_credit_counted(status text, is_paid boolean, total numeric) RETURNS numeric
+    LANGUAGE sql IMMUTABLE AS $$
+        SELECT CASE WHEN NOT is_paid AND status NOT IN ('draft', 'cancelled', 'completed') THEN total ELSE 0 END
+    $$
+    """,
+    """
+    CREATE FUNCTION orders_credit_change() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        was numeric := 0;
+        now_counted numeric := 0;
+    BEGIN
+        IF TG_OP <> 'INSERT' THEN was := orders_credit_counted(OLD.status, OLD.is_paid, OLD.total); END IF;
+        IF TG_OP <> 'DELETE' THEN now_counted := orders_credit_counted(NEW.status, NEW.is_paid, NEW.total); END IF;
+        IF TG_OP = 'UPDATE' AND OLD.company_id <> NEW.company_id THEN
+            IF was <> 0 THEN INSERT INTO orders_creditchange (company_id, amount) VALUES (OLD.company_id, -was); END IF;
+            IF now_counted <> 0 THEN INSERT INTO orders_creditchange (company_id, amount) VALUES (NEW.company_id, now_counted); END IF;
+        ELSIF now_counted <> was THEN
+            INSERT INTO orders_creditchange (company_id, amount)
+            VALUES (CASE WHEN TG_OP = 'DELETE' THEN OLD.company_id ELSE NEW.company_id END, now_counted - was);
+        END IF;
+        RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE TRIGGER orders_credit_change AFTER INSERT OR DELETE OR UPDATE OF status, is_paid, total, company_id
+    ON orders_order FOR EACH ROW EXECUTE FUNCTION orders_credit_change()
+    """,
+    """
+    CREATE FUNCTION orders_credit_fold() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO orders_creditbalance (company_id, amount) VALUES (NEW.company_id, NEW.amount)
+        ON CONFLICT (company_id) DO UPDATE SET amount = orders_creditbalance.amount + EXCLUDED.amount;
+        DELETE FROM orders_creditchange WHERE id = NEW.id;
+        RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE CONSTRAINT TRIGGER orders_credit_fold AFTER INSERT ON orders_creditchange
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION orders_credit_fold()
+    """,
+    """
+    CREATE FUNCTION orders_rebuild_credit_balances() RETURNS void LANGUAGE sql AS $$
+        LOCK TABLE orders_order IN SHARE MODE;
+        DELETE FROM orders_creditbalance;
+        INSERT INTO orders_creditbalance (company_id, amount)
+        SELECT company_id, SUM(orders_credit_counted(status, is_paid, total)) FROM orders_order GROUP BY company_id;
+    $$
+    """,
+    "SELECT orders_rebuild_credit_balances()",
+]
+
+REVERSE_SQL = [
+    "DROP FUNCTION orders_rebuild_credit_balances()",
+    "DROP TRIGGER orders_credit_fold ON orders_creditchange",
+    "DROP FUNCTION orders_credit_fold()",
+    "DROP TRIGGER orders_credit_change ON orders_order",
+    "DROP FUNCTION orders_credit_change()",
+    "DROP FUNCTION orders_credit_counted(text, boolean, numeric)",
+]
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("orders", "0012_orderline_product_order_index"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="CreditBalance",
+            fields=[
+                ("company_id", models.BigIntegerField(primary_key=True, serialize=False)),
+                ("amount", models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=18)),
+            ],
+            options={"verbose_name": "credit balance", "verbose_name_plural": "credit balances"},
+        ),
+        migrations.CreateModel(
+            name="CreditChange",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("company_id", models.BigIntegerField(db_index=True)),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=18)),
+            ],
+            options={"verbose_name": "credit change", "verbose_name_plural": "credit changes"},
+        ),
+        migrations.RunSQL(sql=SQL, reverse_sql=REVERSE_SQL),
+    ]
