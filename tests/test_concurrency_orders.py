@@ -77,6 +77,46 @@ def test_orders_placed_at_once_cannot_together_pass_the_credit_limit(shop):
     assert len(held) == 5 and all(o.hold_reasons[0]["code"] == "credit_limit" for o in held)
 
 
+
+
+def test_an_order_waits_for_the_customers_uncommitted_order_before_confirming_credit(shop):
+    """Two orders with nothing in common but the customer (different products, so different
+    stock rows): only the lock on the customer's balance (review.confirm_credit) keeps the
+    second from passing while the first is placed but not yet committed."""
+    import threading
+
+    from django.db import transaction
+
+    company = shop["company"]
+    for sku in ("VALVE", "TAPE"):
+        shop["stock_of"](shop["products"][sku], shop["sh"], on_hand=1000)
+    lines = [[{"sku": "VALVE", "quantity": 2}], [{"sku": "TAPE", "quantity": 100}]]  # 200.00 before tax each
+    probe, _ = place_order(actor=shop["sales"], company=company, channel="console", lines=lines[0])
+    cancel_order(actor=shop["sales"], order=probe, reason="only to learn the price")
+    company.credit_limit = probe.total + Decimal("1")  # room for exactly one of them
+    company.save()
+    first_placed, second_done = threading.Event(), threading.Event()
+
+    def act(i):
+        if i == 0:
+            with transaction.atomic():  # placed, then held open before commit
+                order, _ = place_order(actor=shop["sales"], company=company, channel="console", lines=lines[0])
+                first_placed.set()
+                second_finished_meanwhile = second_done.wait(timeout=2)
+            return "first", order.pk, second_finished_meanwhile
+        first_placed.wait(timeout=30)
+        order, _ = place_order(actor=shop["sales"], company=company, channel="console", lines=lines[1])
+        second_done.set()
+        return "second", order.pk, None
+
+    results = race(2, act)
+    assert {r[0] for r in results} == {"ok"}, results
+    outcome = {role: (pk, flag) for role, pk, flag in (r[1] for r in results)}
+    assert outcome["first"][1] is False  # the second order waited for the first one's commit
+    first, second = Order.objects.get(pk=outcome["first"][0]), Order.objects.get(pk=outcome["second"][0])
+    assert first.status == Status.ALLOCATED
+    assert second.status == Status.ON_HOLD and second.hold_reasons[0]["code"] == "credit_limit"
+
 def test_editing_an_order_while_the_customer_places_another_never_deadlocks(shop):
     """Editing releases the order's stock and reviews it again (credit); intake reviews
     (credit) and then reserves stock: both must take the customer's credit lock first."""
