@@ -13,7 +13,7 @@ Repeating `ship` with the same carrier and tracking number answers 200 with the 
 Serializers check shape only; the rules stay in the services."""
 
 import django_filters
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -210,11 +210,9 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return orders_queryset()
 
     def _order_response(self, order, code, headers=None, *, fresh=False):
-        """The order as the API shows it. `fresh`: the instance the service just wrote and returned
-        (intake's new order) only needs its lines and shipments, not a re-read of the order row."""
-        if fresh:
-            prefetch_related_objects([order], *_order_prefetches())
-        else:
+        """The order as the API shows it. `fresh`: the instance intake just wrote and returned,
+        which carries its lines and shipments already (no re-read)."""
+        if not fresh:
             order = orders_queryset().get(pk=order.pk)
         return Response(OrderSerializer(order).data, status=code, headers=headers)
 

@@ -181,3 +181,27 @@ def test_reusing_a_key_for_different_lines_is_refused(stocked):
     assert res.status_code == 422
     assert res.json()["error"]["code"] == "idempotency_key_reused" and "Idempotency-Key" in res.json()["error"]["fields"]
     assert Order.objects.count() == 1
+
+
+def test_a_new_order_is_answered_from_what_intake_wrote_exactly_as_a_read_shows_it(shop):
+    """The 201 body is built from the lines and shipments intake just wrote, not read back:
+    it must equal what GET shows for the order, here split over two warehouses."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    shop["stock_of"](shop["products"]["VALVE"], shop["sh"], on_hand=1)
+    shop["stock_of"](shop["products"]["VALVE"], shop["gz"], on_hand=5)
+    shop["stock_of"](shop["products"]["TAPE"], shop["sh"], on_hand=50)
+    _client, token = api_client_with_token("orders:write", "orders:read")
+    http = api_http(token)
+    data = body(shop, lines=[{"sku": "VALVE", "quantity": 3}, {"sku": "TAPE", "quantity": 5}])
+    with CaptureQueriesContext(connection) as queries:
+        res = post_order(http, data)
+    assert res.status_code == 201, res.json()
+    placed = res.json()
+    assert sorted(s["warehouse"] for s in placed["shipments"]) == ["GZ", "SH"]
+    assert [ln["allocated_quantity"] for ln in placed["lines"]] == [3, 5]
+    assert http.get(f"{URL}{placed['id']}/").json() == placed
+    read_back = [q["sql"] for q in queries.captured_queries
+                 if q["sql"].startswith("SELECT") and ('FROM "orders_orderline"' in q["sql"] or 'FROM "orders_shipment"' in q["sql"])]
+    assert read_back == []

@@ -182,7 +182,19 @@ def place_order(*, actor, company, lines, channel, ship_to=None, idempotency_key
             if existing is not None:
                 return existing, False
         raise
+    _known_related(order, lines=order_lines, shipments=order.__dict__.pop("_new_shipments"))
     return order, True
+
+
+def _known_related(order, **related):
+    """Leave the order as prefetch_related would: `order.lines.all()` and `order.shipments.all()`
+    answer from the objects intake just wrote (in line and creation order) instead of reading
+    them back, so a caller showing the new order (the API's response) needs no further query."""
+    cache = order.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, objects in related.items():
+        queryset = getattr(order, name).all()
+        queryset._result_cache, queryset._prefetch_done = list(objects), True
+        cache[name] = queryset
 
 
 _ORDER_WITH_KEY_SQL = f"SELECT id FROM {Order._meta.db_table} WHERE idempotency_key = %s"

@@ -25,6 +25,7 @@ def defer_writes(order):
     order._locked = True
     order._deferred_events = []
     order._dirty_fields = set()
+    order._new_shipments = []  # made by allocation: intake hands them back with the order
 
 
 def flush_writes(order):

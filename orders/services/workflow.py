@@ -268,6 +268,8 @@ def allocate_order(*, actor, order, source="", attempts=3, lines=None, stock=Non
         shipment = pending.get(wh.pk)
         if shipment is None:
             shipment = Shipment.objects.create(number=sequence_number("shipment", "SH", 7), order=order, warehouse=wh)
+            if is_new(order):
+                order._new_shipments.append(shipment)
         ShipmentLine.objects.bulk_create([ShipmentLine(shipment=shipment, order_line_id=k, quantity=q) for k, q in picks.items()])
         for k, q in picks.items():
             by_line[k].allocated_quantity += q
