@@ -19,10 +19,11 @@ def money(amount, currency):
     return format_money(amount, currency)
 
 
-# --- fast choice widgets -------------------------------------------------------------------
-# Django renders every <option> of a Select through its own template include, which costs
-# most of a list page's time when a filter bar has a few selects with dozens of choices.
-# These write the same markup in one pass (every value escaped).
+# --- fast filter-bar widgets ----------------------------------------------------------------
+# Django renders every widget, and every <option> of a Select, through its own template
+# includes, which costs most of a list page's time when a filter bar has a few selects with
+# dozens of choices and a few inputs. These write the same markup in one pass (every value
+# escaped; oms/tests/test_fast_widgets.py compares them with Django's).
 
 def _choices(bound_field, multiple=False):
     field = bound_field.field
@@ -39,7 +40,8 @@ def _choices(bound_field, multiple=False):
 def fast_select(bound_field):
     """{% fast_select form.channel %}: a <select> for a ChoiceField / ModelChoiceField."""
     choices, selected = _choices(bound_field)
-    attrs = "".join(f' {esc(k)}="{esc(str(v))}"' for k, v in bound_field.field.widget.attrs.items())
+    widget = bound_field.field.widget
+    attrs = _attrs_html(bound_field.build_widget_attrs(widget.attrs, widget))
     options = "".join(f'<option value="{esc(v)}"{" selected" if v in selected else ""}>{esc(label)}</option>'
                       for v, label in choices)
     return mark_safe(f'<select name="{esc(bound_field.html_name)}" id="{esc(bound_field.auto_id)}"{attrs}>{options}</select>')  # noqa: S308
@@ -55,6 +57,30 @@ def fast_checkboxes(bound_field):
         f'<label for="{id_}_{i}">{esc(label)}</label></li>'
         for i, (v, label) in enumerate(choices))
     return mark_safe(f"<ul>{items}</ul>")  # noqa: S308
+
+
+@register.simple_tag
+def fast_input(bound_field):
+    """{% fast_input form.q %}: the <input> of a text, search, date or checkbox widget, as
+    Django's widget template would write it (type, name, value or checked, the widget's
+    attributes, id), in one pass."""
+    widget = bound_field.field.widget
+    attrs = {"type": widget.input_type, "name": bound_field.html_name}
+    value = bound_field.value()
+    if widget.input_type == "checkbox":
+        attrs["checked"] = widget.check_test(value)
+    else:
+        attrs["value"] = widget.format_value(value)
+    attrs.update(bound_field.build_widget_attrs(widget.attrs, widget))
+    attrs["id"] = bound_field.auto_id
+    return mark_safe(f"<input{_attrs_html(attrs)}>")  # noqa: S308
+
+
+def _attrs_html(attrs):
+    """' name="value"' for each attribute, as Django's attrs.html writes them: True is a bare
+    name, False and None are left out."""
+    return "".join(f" {esc(k)}" if v is True else f' {esc(k)}="{esc(str(v))}"'
+                   for k, v in attrs.items() if v is not None and v is not False)
 
 
 # --- fast short dates for long lists -------------------------------------------------------
