@@ -2,6 +2,7 @@
 overdue, tags, and a search over order number, customer and SKU."""
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -11,12 +12,40 @@ from inventory.models import Product, Warehouse
 from .models import Channel, Order, OrderLine, Shipment, Status, Tag
 
 
+def queue_customer_pool():
+    """Whose orders the queue can be filtered by: every customer, closed ones too."""
+    return Company.objects.order_by("name", "code")
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's filter form. The customer picker fills the hidden `company` id; without
+    JavaScript only its text arrives (or the text was changed after a pick), and it is resolved
+    as order entry does: a code, "CODE — Name", an exact name, or a search with one match."""
+
+    def clean(self):
+        from .selectors_console import picker_label, resolve_customer
+
+        data = super().clean()
+        text = " ".join((data.get("customer") or "").split())
+        company = data.get("company")
+        if not text or "company" in self.errors or (company is not None and text == " ".join(picker_label(company).split())):
+            return data
+        data["company"], matches = resolve_customer(text, among=queue_customer_pool(), contacts=False)
+        if data["company"] is None:
+            self.add_error("customer", _("No customer matches “%(text)s”: type its code or name.") % {"text": text[:80]}
+                           if not matches else
+                           _("“%(text)s” matches several customers: pick one from the list or type its code.")
+                           % {"text": text[:80]})
+        return data
+
+
 class OrderQueueFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices, distinct=False)
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices, empty_label=_("Any channel"))
     # filled by the customer picker (a search box), never rendered as a list of every customer
     company = django_filters.ModelChoiceFilter(label=_("Customer"), queryset=Company.objects.all())
+    customer = django_filters.CharFilter(label=_("Customer"), max_length=200, method="typed_customer")
     warehouse = django_filters.ModelChoiceFilter(label=_("Warehouse"), queryset=Warehouse.objects.order_by("code"),
                                                  method="in_warehouse", empty_label=_("Any warehouse"))
     created_from = django_filters.DateFilter(label=_("From"), field_name="created_at", lookup_expr="date__gte")
@@ -27,6 +56,7 @@ class OrderQueueFilter(django_filters.FilterSet):
     class Meta:
         model = Order
         fields = []
+        form = QueueFilterForm
 
     def get_form_class(self):
         """The form's fields are the same on every page view: the class is built once per
@@ -35,6 +65,9 @@ class OrderQueueFilter(django_filters.FilterSet):
         if "_form_class" not in cls.__dict__:
             cls._form_class = super().get_form_class()
         return cls._form_class
+
+    def typed_customer(self, queryset, name, value):
+        return queryset  # the form turned the text into `company` (QueueFilterForm.clean)
 
     def search(self, queryset, name, value):
         """One box for order numbers, SKUs, customers and references. Each kind is tried in

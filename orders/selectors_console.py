@@ -116,21 +116,24 @@ def picker_label(company):
     return f"{company.code} — {company.name}"
 
 
-def resolve_customer(text):
+def resolve_customer(text, among=None, contacts=True):
     """The customer a typed text means when the picker was not used (no JavaScript, or typed
     and sent at once): "CODE — Name" as the picker writes it, a code, an exact name, or a search
-    with a single match. Returns (company, None) or (None, number of matches: 0 or 2+)."""
+    with a single match, among the customers staff may key an order for (or those of `among`;
+    `contacts` as for search_customers). Returns (company, None) or (None, number of matches:
+    0 or 2+)."""
     text = _squash(text, 200)
     if not text:
         return None, 0
+    pool = entry_customers() if among is None else among
     code = text.split(" — ")[0].strip()
-    found = entry_customers().filter(Q(code__iexact=code) | Q(code__iexact=text)).first()
+    found = pool.filter(Q(code__iexact=code) | Q(code__iexact=text)).first()
     if found is not None:
         return found, None
-    named = list(entry_customers().filter(name__iexact=text)[:2])
+    named = list(pool.filter(name__iexact=text)[:2])
     if len(named) == 1:
         return named[0], None
-    matches = named or search_customers(text, limit=2)
+    matches = named or search_customers(text, limit=2, among=among, contacts=contacts)
     if len(matches) == 1:
         return matches[0], None
     return None, len(matches)

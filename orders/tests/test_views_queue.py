@@ -288,3 +288,31 @@ def test_the_queue_customer_search_does_not_look_into_contacts(client, staff_use
 def test_the_picker_names_the_customer_when_another_filter_is_wrong(orders):
     html = orders["client"].get(URL, {"company": orders["bolt"].pk, "created_from": "not-a-date"}).content.decode()
     assert 'value="BOLT — Bolt Electrical"' in html and 'role="alert"' in html
+
+
+@pytest.mark.parametrize("typed", ["BOLT", "bolt", "BOLT — Bolt Electrical", "Bolt Electrical", "electrical"])
+def test_without_javascript_the_typed_customer_filters_the_queue(orders, typed):
+    """No script fills the picker's hidden id: the text alone arrives and is resolved."""
+    res = orders["client"].get(URL, {"customer": typed})
+    assert numbers(res) == ["SO-0000104", "SO-0000103"]
+    assert 'value="BOLT — Bolt Electrical"' in res.content.decode()
+
+
+def test_a_customer_retyped_without_javascript_replaces_the_picked_one(orders):
+    c = orders["client"]
+    picked = {"company": orders["bolt"].pk, "customer": "BOLT — Bolt Electrical"}
+    assert numbers(c.get(URL, picked)) == ["SO-0000104", "SO-0000103"]
+    assert numbers(c.get(URL, {**picked, "customer": "ACME"})) == ["SO-0000102", "SO-0000101"]
+
+
+def test_a_typed_customer_that_matches_none_or_several_says_so(orders):
+    c = orders["client"]
+    CompanyFactory(code="OLDCO", name="Old Trading", status="closed")
+    CompanyFactory(code="NEWCO", name="New Trading")
+    html = c.get(URL, {"customer": "nobody here"}).content.decode()
+    assert "No customer matches “nobody here”" in html and 'role="alert"' in html
+    assert 'value="nobody here"' in html  # kept in the box to correct
+    html = c.get(URL, {"customer": "trading"}).content.decode()
+    assert "“trading” matches several customers" in html
+    assert numbers(c.get(URL, {"customer": "OLDCO"})) == []  # a closed customer is found (it has no orders here)
+    assert "No customer matches" not in c.get(URL, {"customer": "OLDCO"}).content.decode()
