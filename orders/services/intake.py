@@ -19,7 +19,7 @@ from oms.sequences import sequence_number
 from ..errors import CreditChanged, OrderInvalid
 from ..models import Channel, Order, OrderEvent, OrderLine, Status, Tag
 from ..pricing import PricingContext
-from .transitions import defer_writes, flush_writes, record_event, transition_order
+from .transitions import defer_writes, record_event, transition_order
 from .workflow import submit_order
 
 MAX_LINES = 500
@@ -174,8 +174,7 @@ def place_order(*, actor, company, lines, channel, ship_to=None, idempotency_key
                          data={"lines": len(priced), "total": str(order.total), "promised": str(promised or "")})
             transition_order(actor=actor, order=order, to=Status.SUBMITTED, source=source or channel)
             submit_order(actor=actor, order=order, source=source or channel, lines=order_lines,
-                         stock=(snapshot.warehouses, snapshot.available()))
-            flush_writes(order)
+                         stock=(snapshot.warehouses, snapshot.available()))  # flushes the deferred writes
     except IntegrityError:
         if key:  # a double submit raced us to the unique key: hand back the winner
             existing = _order_with_key(key)

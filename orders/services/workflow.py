@@ -29,7 +29,7 @@ from ..errors import IllegalTransition, NotYourTurn, StaleOrder
 from ..models import ApprovalRule, Order, OrderApproval, OrderEvent, OrderLine, Shipment, ShipmentLine, Status, Tag
 from ..review import confirm_credit, credit_overrun, credit_reason, only_awaiting_payment, review_order
 from ..state import CANCELLABLE
-from .transitions import is_new, lock_order, record_event, save_order, transition_order
+from .transitions import flush_writes, is_new, lock_order, record_event, save_order, transition_order
 
 User = get_user_model()
 RESERVATION_REF = "order"
@@ -67,11 +67,14 @@ def submit_order(*, actor, order, source="", lines=None, stock=None):
     Intake passes the `lines` it just created and the `stock` snapshot it priced with
     (see allocate_order) so nothing is read twice. Ends by confirming the customer's credit
     under its lock (review.confirm_credit): CreditChanged rolls the caller back if another
-    order used it meanwhile."""
+    order used it meanwhile. An order new in this transaction has its deferred writes flushed
+    first, so the lock, which a customer's other orders wait on, is held only for the commit."""
     if lines is None:
         lines = list(order.lines.select_related("product"))
-    over = credit_overrun(order)  # one sum of open receivables for the hold check and the rules
+    over = credit_overrun(order)  # one read of open receivables for the hold check and the rules
     _send_on(actor=actor, order=order, source=source, lines=lines, stock=stock, over=over)
+    if is_new(order):
+        flush_writes(order)
     confirm_credit(order, over)
     return order
 

@@ -102,3 +102,17 @@ def test_rebuild_recomputes_balances_from_the_orders(shop):
     with connection.cursor() as cursor:
         cursor.execute("SELECT orders_rebuild_credit_balances()")
     assert balance(company) == order.total == summed(company)
+
+
+@pytest.mark.django_db
+def test_intake_locks_the_customers_credit_as_its_last_statement(shop):
+    """A customer's orders wait for each other on that lock until commit: every other write
+    of the order comes before it."""
+    from django.test.utils import CaptureQueriesContext
+
+    shop["stock_of"](shop["products"]["VALVE"], shop["sh"], on_hand=100)
+    with CaptureQueriesContext(connection) as ctx:
+        order = place(shop)
+    assert order.status == Status.ALLOCATED
+    statements = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+    assert statements[-1].startswith(f"INSERT INTO {CreditBalance._meta.db_table} AS b")
