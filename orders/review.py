@@ -32,7 +32,8 @@ def only_awaiting_payment(reasons) -> bool:
 # CreditChange rows: other transactions' are never visible), less what the order being
 # checked already counts for as this transaction sees it.
 _OWN_CHANGES_SQL = (
-    f"COALESCE((SELECT SUM(amount) FROM {CreditChange._meta.db_table} WHERE company_id = %(company)s), 0)"
+    f"COALESCE((SELECT SUM(amount) FROM {CreditChange._meta.db_table}"
+    " WHERE company_id = %(company)s AND txid = txid_current_if_assigned()), 0)"
     f" - COALESCE((SELECT orders_credit_counted(status, is_paid, total) FROM {Order._meta.db_table} WHERE id = %(order)s), 0)"
 )
 _OPEN_RECEIVABLES_SQL = (

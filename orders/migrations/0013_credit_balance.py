@@ -4,7 +4,8 @@ sum over every open order on each credit check.
 - orders_credit_counted(status, is_paid, total): what one order adds to its customer's open
   receivables: its total while it is unpaid and neither a draft, cancelled nor completed
   (review.CREDIT_STATUSES; a test holds the two together).
-- A row trigger on orders_order records every change of that amount as a CreditChange row.
+- A row trigger on orders_order records every change of that amount as a CreditChange row,
+  stamped with the transaction's id (review reads its own by customer and txid).
 - A deferred constraint trigger folds each CreditChange into CreditBalance and deletes it as
   the transaction commits: the balance row is locked only at commit, after every stock row
   the transaction locked, so the lock order stays stock → customer everywhere.
@@ -31,11 +32,15 @@ SQL = [
         IF TG_OP <> 'INSERT' THEN was := orders_credit_counted(OLD.status, OLD.is_paid, OLD.total); END IF;
         IF TG_OP <> 'DELETE' THEN now_counted := orders_credit_counted(NEW.status, NEW.is_paid, NEW.total); END IF;
         IF TG_OP = 'UPDATE' AND OLD.company_id <> NEW.company_id THEN
-            IF was <> 0 THEN INSERT INTO orders_creditchange (company_id, amount) VALUES (OLD.company_id, -was); END IF;
-            IF now_counted <> 0 THEN INSERT INTO orders_creditchange (company_id, amount) VALUES (NEW.company_id, now_counted); END IF;
+            IF was <> 0 THEN
+                INSERT INTO orders_creditchange (company_id, amount, txid) VALUES (OLD.company_id, -was, txid_current());
+            END IF;
+            IF now_counted <> 0 THEN
+                INSERT INTO orders_creditchange (company_id, amount, txid) VALUES (NEW.company_id, now_counted, txid_current());
+            END IF;
         ELSIF now_counted <> was THEN
-            INSERT INTO orders_creditchange (company_id, amount)
-            VALUES (CASE WHEN TG_OP = 'DELETE' THEN OLD.company_id ELSE NEW.company_id END, now_counted - was);
+            INSERT INTO orders_creditchange (company_id, amount, txid)
+            VALUES (CASE WHEN TG_OP = 'DELETE' THEN OLD.company_id ELSE NEW.company_id END, now_counted - was, txid_current());
         END IF;
         RETURN NULL;
     END $$
@@ -97,10 +102,14 @@ class Migration(migrations.Migration):
             name="CreditChange",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("company_id", models.BigIntegerField(db_index=True)),
+                ("company_id", models.BigIntegerField()),
                 ("amount", models.DecimalField(decimal_places=2, max_digits=18)),
+                ("txid", models.BigIntegerField()),
             ],
-            options={"verbose_name": "credit change", "verbose_name_plural": "credit changes"},
+            options={
+                "verbose_name": "credit change", "verbose_name_plural": "credit changes",
+                "indexes": [models.Index(fields=["company_id", "txid"], name="creditchange_company_txid_idx")],
+            },
         ),
         migrations.RunSQL(sql=SQL, reverse_sql=REVERSE_SQL),
     ]
