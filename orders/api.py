@@ -241,6 +241,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             lines=[intake.LineInput(sku=ln["sku"], quantity=ln["quantity"]) for ln in data["lines"]],
             ship_to=address, external_ref=data["external_ref"], customer_po=data["customer_po"],
             requested_date=data.get("requested_date"), notes=data["notes"], source=f"api:{request.auth.name}"[:60],
+            with_lines_and_shipments=True,
         )
         if created:
             return self._order_response(order, status.HTTP_201_CREATED, fresh=True)

@@ -156,9 +156,9 @@ class CreditBalance(models.Model):
 class CreditChange(models.Model):
     """A change to a customer's open receivables made by a transaction still in progress;
     the transaction itself sees it (review.open_receivables), others never do: it is folded
-    into CreditBalance and deleted at commit, so the balance row is locked only then, after
-    every stock row the transaction took. `txid` is the transaction's: a reader looks up its
-    own changes by (customer, txid) and never walks the deleted rows of transactions that
+    into CreditBalance and deleted at commit, so the balance row is locked only then, when the
+    transaction needs no other lock. `txid` is the transaction's: a reader looks up its own
+    changes by (txid, customer) and never walks the deleted rows of transactions that
     committed before vacuum removed them."""
 
     company_id = models.BigIntegerField()
@@ -168,7 +168,7 @@ class CreditChange(models.Model):
     class Meta:
         verbose_name = _("credit change")
         verbose_name_plural = _("credit changes")
-        indexes = [models.Index(fields=["company_id", "txid"], name="creditchange_company_txid_idx")]
+        indexes = [models.Index(fields=["txid", "company_id"], name="creditchange_txid_company_idx")]
 
 
 class OrderLine(models.Model):

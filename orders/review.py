@@ -28,51 +28,45 @@ def only_awaiting_payment(reasons) -> bool:
     return {r["code"] for r in reasons} == {AWAITING_PAYMENT}
 
 
-# What this transaction adds to the customer's balance and has not committed yet (its own
-# CreditChange rows: other transactions' are never visible), less what the order being
-# checked already counts for as this transaction sees it.
-_OWN_CHANGES_SQL = (
-    f"COALESCE((SELECT SUM(amount) FROM {CreditChange._meta.db_table}"
-    " WHERE company_id = %(company)s AND txid = txid_current_if_assigned()), 0)"
-    f" - COALESCE((SELECT orders_credit_counted(status, is_paid, total) FROM {Order._meta.db_table} WHERE id = %(order)s), 0)"
-)
+# The customer's balance as committed (CreditBalance), plus what this transaction changed and
+# has not committed yet (its own CreditChange rows: other transactions' are never visible),
+# less what the order being checked already counts for as this transaction sees it.
 _OPEN_RECEIVABLES_SQL = (
-    f"SELECT COALESCE((SELECT amount FROM {CreditBalance._meta.db_table} WHERE company_id = %(company)s), 0) + "
-    + _OWN_CHANGES_SQL
+    f"SELECT COALESCE((SELECT amount FROM {CreditBalance._meta.db_table} WHERE company_id = %(company)s), 0)"
+    f" + COALESCE((SELECT SUM(amount) FROM {CreditChange._meta.db_table}"
+    " WHERE txid = txid_current_if_assigned() AND company_id = %(company)s), 0)"
+    f" - COALESCE((SELECT orders_credit_counted(status, is_paid, total) FROM {Order._meta.db_table} WHERE id = %(order)s), 0)"
 )
 
 # Orders placed together must not jointly overrun a customer's credit limit. Review reads the
 # open receivables without a lock; an order that passed then confirms it at the very end of its
-# transaction (confirm_credit) by locking the customer's balance row until commit: a second
-# order of the same customer waits there, then reads a balance that includes the first. The
-# lock comes after every stock row, on every path that reviews an order. An upsert, because it
-# both locks the row (making it if the customer has none yet) and returns its latest committed
-# value after any wait, which a plain SELECT ... FOR UPDATE would not do for the rest of its
-# statement.
-_LOCK_OPEN_RECEIVABLES_SQL = (
-    f"INSERT INTO {CreditBalance._meta.db_table} AS b (company_id, amount) VALUES (%(company)s, 0) "
-    "ON CONFLICT (company_id) DO UPDATE SET amount = b.amount RETURNING b.amount + " + _OWN_CHANGES_SQL
-)
+# transaction (confirm_credit) under a lock on the customer's row that lasts until commit: a
+# second order of the same customer waits there, then reads (in a new statement, so with a
+# new snapshot) a balance that includes the first. FOR NO KEY UPDATE leaves the foreign-key
+# checks of new orders free. The lock is not the balance row's: a transaction that places
+# several orders (an import) holds it to its end, and payments, cancellations and edits of the
+# customer's orders, which fold into the balance at commit, must not queue behind it.
+_LOCK_CREDIT_SQL = f"SELECT 1 FROM {Company._meta.db_table} WHERE id = %s FOR NO KEY UPDATE"
 
 
-def open_receivables(company, exclude_order=None, *, lock=False):
+def open_receivables(company, exclude_order=None):
     """The total of the customer's unpaid orders still counting against credit, without
     `exclude_order`: a running balance kept by database triggers (see CreditBalance and
     migration 0013), so it costs the same for a customer with fifty thousand open orders
-    as for one with none. `lock`: hold the balance until commit (see confirm_credit)."""
+    as for one with none."""
     exclude = exclude_order.pk if exclude_order is not None and exclude_order.pk else 0
     with connection.cursor() as cursor:
-        cursor.execute(_LOCK_OPEN_RECEIVABLES_SQL if lock else _OPEN_RECEIVABLES_SQL, {"company": company.pk, "order": exclude})
+        cursor.execute(_OPEN_RECEIVABLES_SQL, {"company": company.pk, "order": exclude})
         return cursor.fetchone()[0]
 
 
-def credit_overrun(order, *, lock=False):
+def credit_overrun(order):
     """How far open receivables plus this order go past the credit limit (0 if within, or
-    prepaid). Read without a lock unless asked: see confirm_credit."""
+    prepaid). Read without a lock: see confirm_credit."""
     company = order.company
     if order.payment_terms == Company.PaymentTerms.PREPAID:
         return 0
-    exposure = open_receivables(company, exclude_order=order, lock=lock) + order.total
+    exposure = open_receivables(company, exclude_order=order) + order.total
     return max(0, exposure - company.credit_limit)
 
 
@@ -107,7 +101,9 @@ def confirm_credit(order, over):
     CreditChanged, so the transaction rolls back, when an order committed meanwhile used it."""
     if over or order.payment_terms == Company.PaymentTerms.PREPAID or not connection.in_atomic_block:
         return
-    if credit_overrun(order, lock=True) > 0:
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_CREDIT_SQL, [order.company_id])
+    if credit_overrun(order) > 0:
         raise CreditChanged(_("Another order of %(code)s used its credit at the same moment; nothing was saved. "
                               "Please try again.") % {"code": order.company.code})
 

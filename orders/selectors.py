@@ -28,7 +28,10 @@ def order_queue(params=None):
 
     base = with_due(Order.objects.all())
     f = OrderQueueFilter(params or None, queryset=base)
-    qs = f.qs if f.is_valid() else base
+    if f.is_valid():
+        qs = f.qs
+    else:  # the errors are shown; a customer that could not be told shows no one's orders
+        qs = base.none() if "customer" in f.form.errors else base
     return f, qs.order_by("-created_at", "-id").values(*QUEUE_COLUMNS)
 
 

@@ -169,3 +169,41 @@ def test_customer_balance_loses_no_change_under_concurrent_orders_and_cancels(sh
     assert open_orders.count() == 16
     assert CreditBalance.objects.get(company_id=company.pk).amount == sum(o.total for o in open_orders)
     assert not CreditChange.objects.exists()
+
+
+
+def test_a_long_transaction_placing_orders_does_not_hold_up_the_customers_other_changes(shop):
+    """An import places all its orders in one transaction and so keeps the customer's credit
+    lock until it ends. Meanwhile staff cancel one of that customer's orders, whose stock the
+    import wants next: the cancellation must commit at once (its balance change folds in
+    without waiting for the import), and the import then gets the stock — no deadlock."""
+    import threading
+
+    from django.db import transaction
+
+    company = shop["company"]
+    company.credit_limit = Decimal("1000000")
+    company.save()
+    shop["stock_of"](shop["products"]["VALVE"], shop["sh"], on_hand=5)
+    shop["stock_of"](shop["products"]["TAPE"], shop["sh"], on_hand=100)
+    held, _ = place_order(actor=shop["sales"], company=company, channel="console", lines=[{"sku": "VALVE", "quantity": 5}])
+    first_placed, cancelled = threading.Event(), threading.Event()
+
+    def act(i):
+        if i == 0:  # the import
+            with transaction.atomic():
+                place_order(actor=shop["sales"], company=company, channel="console", lines=[{"sku": "TAPE", "quantity": 1}])
+                first_placed.set()
+                cancelled_meanwhile = cancelled.wait(timeout=5)
+                second, _ = place_order(actor=shop["sales"], company=company, channel="console",
+                                        lines=[{"sku": "VALVE", "quantity": 5}])
+            return "import", cancelled_meanwhile, second.status
+        first_placed.wait(timeout=30)
+        cancel_order(actor=shop["sales"], order=held, reason="customer changed their mind")
+        cancelled.set()
+        return "cancel", None, None
+
+    results = race(2, act)
+    assert [r for r in results if r[0] != "ok"] == [], results
+    outcome = {role: rest for role, *rest in (r[1] for r in results)}
+    assert outcome["import"] == [True, Status.ALLOCATED]

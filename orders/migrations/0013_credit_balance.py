@@ -6,9 +6,9 @@ sum over every open order on each credit check.
   (review.CREDIT_STATUSES; a test holds the two together).
 - A row trigger on orders_order records every change of that amount as a CreditChange row,
   stamped with the transaction's id (review reads its own by customer and txid).
-- A deferred constraint trigger folds each CreditChange into CreditBalance and deletes it as
-  the transaction commits: the balance row is locked only at commit, after every stock row
-  the transaction locked, so the lock order stays stock → customer everywhere.
+- A deferred constraint trigger folds the transaction's CreditChange rows into CreditBalance
+  and deletes them as it commits: balance rows are locked only then, when the transaction
+  needs no other lock, and in customer id order.
 - orders_rebuild_credit_balances() recomputes every balance from the orders (here, and after
   a bulk load that bypassed the triggers); it blocks order writes while it runs."""
 
@@ -52,9 +52,14 @@ SQL = [
     """
     CREATE FUNCTION orders_credit_fold() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        INSERT INTO orders_creditbalance (company_id, amount) VALUES (NEW.company_id, NEW.amount)
-        ON CONFLICT (company_id) DO UPDATE SET amount = orders_creditbalance.amount + EXCLUDED.amount;
-        DELETE FROM orders_creditchange WHERE id = NEW.id;
+        -- The first call of a commit folds all of the transaction's changes, customer by
+        -- customer in id order, so two transactions that touched the same customers lock their
+        -- balances in the same order; the later calls find nothing left.
+        INSERT INTO orders_creditbalance AS b (company_id, amount)
+        SELECT company_id, SUM(amount) FROM orders_creditchange WHERE txid = NEW.txid
+        GROUP BY company_id ORDER BY company_id
+        ON CONFLICT (company_id) DO UPDATE SET amount = b.amount + EXCLUDED.amount;
+        DELETE FROM orders_creditchange WHERE txid = NEW.txid;
         RETURN NULL;
     END $$
     """,
@@ -108,7 +113,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "verbose_name": "credit change", "verbose_name_plural": "credit changes",
-                "indexes": [models.Index(fields=["company_id", "txid"], name="creditchange_company_txid_idx")],
+                "indexes": [models.Index(fields=["txid", "company_id"], name="creditchange_txid_company_idx")],
             },
         ),
         migrations.RunSQL(sql=SQL, reverse_sql=REVERSE_SQL),

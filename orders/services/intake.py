@@ -120,12 +120,14 @@ def _again_if_credit_changed(place):
 @_again_if_credit_changed
 def place_order(*, actor, company, lines, channel, ship_to=None, idempotency_key=None, external_ref="",
                 customer_po="", requested_date=None, notes="", tags=(), strict=True, source="", today=None,
-                payment_terms=None, loyalty_points=0):
+                payment_terms=None, loyalty_points=0, with_lines_and_shipments=False):
     """Create, price and submit an order (review, approval routing, allocation follow).
     Returns (order, created). The same idempotency key returns the first order, never a second.
     `payment_terms` may only make an order prepaid (a customer paying in advance); by default
     the order carries the company's terms. `loyalty_points` are redeemed in the same
-    transaction and their value is taken off the lines before tax (see _apply_discount)."""
+    transaction and their value is taken off the lines before tax (see _apply_discount).
+    `with_lines_and_shipments`: a new order comes back with the lines and shipments just
+    written in its prefetch cache, for a caller that shows them at once (the API's answer)."""
     channel = Channel(channel)
     if payment_terms not in (None, "", company.payment_terms, company.PaymentTerms.PREPAID):
         raise OrderInvalid(_("An order can only be switched to prepayment, not to other terms."), field="payment_terms")
@@ -181,7 +183,9 @@ def place_order(*, actor, company, lines, channel, ship_to=None, idempotency_key
             if existing is not None:
                 return existing, False
         raise
-    _known_related(order, lines=order_lines, shipments=order.__dict__.pop("_new_shipments"))
+    shipments = order.__dict__.pop("_new_shipments")
+    if with_lines_and_shipments:
+        _known_related(order, lines=order_lines, shipments=shipments)
     return order, True
 
 

@@ -105,9 +105,9 @@ def test_rebuild_recomputes_balances_from_the_orders(shop):
 
 
 @pytest.mark.django_db
-def test_intake_locks_the_customers_credit_as_its_last_statement(shop):
+def test_intake_locks_the_customers_credit_in_its_last_statements(shop):
     """A customer's orders wait for each other on that lock until commit: every other write
-    of the order comes before it."""
+    of the order comes before it (the lock, then the balance read again under it)."""
     from django.test.utils import CaptureQueriesContext
 
     shop["stock_of"](shop["products"]["VALVE"], shop["sh"], on_hand=100)
@@ -115,4 +115,20 @@ def test_intake_locks_the_customers_credit_as_its_last_statement(shop):
         order = place(shop)
     assert order.status == Status.ALLOCATED
     statements = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
-    assert statements[-1].startswith(f"INSERT INTO {CreditBalance._meta.db_table} AS b")
+    assert statements[-2].endswith("FOR NO KEY UPDATE") and "customers_company" in statements[-2]
+    assert f"FROM {CreditBalance._meta.db_table}" in statements[-1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_order_rolled_back_to_a_savepoint_counts_for_nothing_when_the_rest_commits(shop):
+    """Intake retries an order inside its caller's transaction (CreditChanged) and an import
+    places many in one: a part rolled back to its savepoint must leave no trace in the balance."""
+    company = shop["company"]
+    shop["stock_of"](shop["products"]["VALVE"], shop["sh"], on_hand=100)
+    with transaction.atomic():
+        kept = place(shop, 2)
+        with pytest.raises(RuntimeError), transaction.atomic():
+            place(shop, 3)
+            raise RuntimeError
+    assert balance(company) == kept.total == summed(company)
+    assert not CreditChange.objects.exists()

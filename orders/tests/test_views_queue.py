@@ -295,7 +295,10 @@ def test_without_javascript_the_typed_customer_filters_the_queue(orders, typed):
     """No script fills the picker's hidden id: the text alone arrives and is resolved."""
     res = orders["client"].get(URL, {"customer": typed})
     assert numbers(res) == ["SO-0000104", "SO-0000103"]
-    assert 'value="BOLT — Bolt Electrical"' in res.content.decode()
+    html = res.content.decode()
+    assert 'value="BOLT — Bolt Electrical"' in html
+    # the picker's hidden id holds the customer too, so the next filter change keeps it
+    assert f'name="company" id="id_company" value="{orders["bolt"].pk}"' in html
 
 
 def test_a_customer_retyped_without_javascript_replaces_the_picked_one(orders):
@@ -309,9 +312,11 @@ def test_a_typed_customer_that_matches_none_or_several_says_so(orders):
     c = orders["client"]
     CompanyFactory(code="OLDCO", name="Old Trading", status="closed")
     CompanyFactory(code="NEWCO", name="New Trading")
-    html = c.get(URL, {"customer": "nobody here"}).content.decode()
+    res = c.get(URL, {"customer": "nobody here"})
+    html = res.content.decode()
     assert "No customer matches “nobody here”" in html and 'role="alert"' in html
     assert 'value="nobody here"' in html  # kept in the box to correct
+    assert numbers(res) == []  # no one's orders, rather than everyone's under the message
     html = c.get(URL, {"customer": "trading"}).content.decode()
     assert "“trading” matches several customers" in html
     assert numbers(c.get(URL, {"customer": "OLDCO"})) == []  # a closed customer is found (it has no orders here)

@@ -26,6 +26,7 @@ def order_list(request):
     return render(request, template_for(request, "orders/order_list.html"), {
         "form": dress_queue_filters(form), "page": page, "now": timezone.now(),
         "customer_label": selectors_console.picker_label(chosen) if chosen else typed,
+        "customer_id": chosen.pk if chosen else "",
     })
 
 
