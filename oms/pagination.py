@@ -52,7 +52,10 @@ def _after_filter(fields, values):
     return condition
 
 
-def keyset_page(queryset, *, key, after: str | None = None, size: int = 50, max_size: int = 200):
+MAX_PAGE_SIZE = 200
+
+
+def keyset_page(queryset, *, key, after: str | None = None, size: int = 50, max_size: int = MAX_PAGE_SIZE):
     try:
         size = max(1, min(int(size or 50), max_size))
     except (TypeError, ValueError):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Company
 from inventory.models import Product, Warehouse
+from oms.pagination import MAX_PAGE_SIZE
 
 from .models import Channel, Order, OrderLine, Shipment, Status, Tag
 
@@ -84,11 +85,29 @@ class OrderQueueFilter(django_filters.FilterSet):
             return queryset.filter(number=found[0])
         product_ids = list(Product.objects.filter(Q(sku__iexact=value) | Q(barcode=value)).values_list("pk", flat=True)[:5])
         if product_ids:
+            if not self._other_filters():
+                return queryset.filter(pk__in=self._newest_orders_with(product_ids))
             return queryset.filter(Exists(OrderLine.objects.filter(order=OuterRef("pk"), product_id__in=product_ids)))
         company_ids = list(Company.objects.filter(Q(code__iexact=value) | Q(name__icontains=value)).values_list("pk", flat=True)[:50])
         if company_ids:
             return queryset.filter(company_id__in=company_ids)
         return queryset.filter(Q(external_ref=value) | Q(customer_po=value))
+
+    def _other_filters(self):
+        return any(value not in (None, "", [], False) for name, value in self.form.cleaned_data.items()
+                   if name not in ("q", "customer"))
+
+    def _newest_orders_with(self, product_ids):
+        """The ids of the orders holding one of the products that the queue's page can show
+        (newest first, below the page's keyset bound `after`, as many as the largest page
+        takes): read from the (product, order) index of the lines. Filtering the orders with
+        EXISTS instead lets PostgreSQL walk the orders newest first until a page has matched,
+        which for a product whose lines are all old means millions of orders (seconds)."""
+        lines = OrderLine.objects.filter(product_id__in=product_ids)
+        after = str(self.data.get("after") or "").strip()
+        if after.isdigit():  # the queue pages by id (views/queue.QUEUE_KEY); anything else is the first page
+            lines = lines.filter(order_id__lt=int(after))
+        return list(lines.order_by("-order_id").values_list("order_id", flat=True).distinct()[:MAX_PAGE_SIZE + 1])
 
     def in_warehouse(self, queryset, name, value):
         if not value:

@@ -321,3 +321,38 @@ def test_a_typed_customer_that_matches_none_or_several_says_so(orders):
     assert "“trading” matches several customers" in html
     assert numbers(c.get(URL, {"customer": "OLDCO"})) == []  # a closed customer is found (it has no orders here)
     assert "No customer matches" not in c.get(URL, {"customer": "OLDCO"}).content.decode()
+
+
+def test_a_sku_search_pages_through_every_order_holding_it(client, staff_user):
+    """The SKU search reads its page's orders from the lines' (product, order) index below the
+    page's bound, not by walking the orders: every holder appears once, newest first, even
+    when the product's lines are all older than the orders around them."""
+    client.force_login(staff_user("manager"))
+    company, valve = CompanyFactory(), ProductFactory(sku="OLD-VALVE")
+    holders = []
+    for i in range(25):
+        order = OrderFactory(company=company)
+        if i < 13:  # only the oldest orders hold it, twice in some
+            OrderLineFactory(order=order, product=valve, line_no=1)
+            if i % 4 == 0:
+                OrderLineFactory(order=order, product=valve, line_no=2)
+            holders.append(order.pk)
+        else:
+            OrderLineFactory(order=order)
+    seen, params = [], {"q": "old-valve", "size": 5}
+    while True:
+        page = client.get(URL, params).context["page"]
+        seen += [o["id"] for o in page.items]
+        if not page.has_next:
+            break
+        params = {"q": "old-valve", "size": 5, "after": page.next_after}
+    assert seen == sorted(holders, reverse=True)
+
+
+def test_a_sku_search_with_another_filter_finds_every_match(orders):
+    """With another filter set the SKU is matched per order (EXISTS): the newest page of the
+    product's orders may hold none that pass the other filter."""
+    c = orders["client"]
+    assert numbers(c.get(URL, {"q": "BLV-015", "status": "allocated"})) == ["SO-0000101"]
+    assert numbers(c.get(URL, {"q": "BLV-015", "status": "shipped"})) == []
+    assert numbers(c.get(URL, {"q": "BLV-015", "channel": "console", "tag": "rush"})) == ["SO-0000101"]
