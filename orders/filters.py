@@ -24,12 +24,12 @@ class QueueFilterForm(forms.Form):
     as order entry does: a code, "CODE — Name", an exact name, or a search with one match."""
 
     def clean(self):
-        from .selectors_console import picker_label, resolve_customer
+        from .selectors_console import is_picker_label, resolve_customer
 
         data = super().clean()
         text = " ".join((data.get("customer") or "").split())
         company = data.get("company")
-        if not text or "company" in self.errors or (company is not None and text == " ".join(picker_label(company).split())):
+        if not text or "company" in self.errors or (company is not None and is_picker_label(text, company)):
             return data
         data["company"], matches = resolve_customer(text, among=queue_customer_pool(), contacts=False)
         if data["company"] is None:

@@ -87,7 +87,7 @@ class OrderEntryForm(DomainErrorForm):
         if str(value or "").strip().isdigit():
             picked = selectors_console.entry_customers().filter(pk=int(value)).first()
         text = " ".join(str(source.get(self.add_prefix("customer") if self.is_bound else "customer") or "").split())
-        if picked is not None and (not text or text == " ".join(selectors_console.picker_label(picked).split())):
+        if picked is not None and (not text or selectors_console.is_picker_label(text, picked)):
             return picked
         if not text:
             return None

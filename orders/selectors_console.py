@@ -116,6 +116,12 @@ def picker_label(company):
     return f"{company.code} — {company.name}"
 
 
+def is_picker_label(text, company):
+    """True when the picker's text is still what it wrote for `company` (white space aside):
+    the customer picked stands; any other text was typed after the pick."""
+    return _squash(text, 200) == _squash(picker_label(company), 200)
+
+
 def resolve_customer(text, among=None, contacts=True):
     """The customer a typed text means when the picker was not used (no JavaScript, or typed
     and sent at once): "CODE — Name" as the picker writes it, a code, an exact name, or a search
