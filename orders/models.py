@@ -114,9 +114,10 @@ class Order(models.Model):
             models.Index(fields=["created_at"], name="order_created_idx"),
             models.Index(fields=["status", "status_changed_at"], name="order_status_since_idx"),
             GinIndex(fields=["tags"], name="order_tags_gin"),
-            # open receivables for the credit check: an index-only sum over the customer's unpaid orders
-            models.Index(fields=["company", "status"], include=["total"], condition=models.Q(is_paid=False),
-                         name="order_unpaid_company_idx"),
+            # a dealer's prepaid orders waiting for payment (payments.selectors.unpaid_prepaid_orders):
+            # only those orders are in it, so intake of other orders never writes to it
+            models.Index(fields=["company", "-created_at"], condition=models.Q(payment_terms="prepaid", is_paid=False),
+                         name="order_prepaid_unpaid_idx"),
         ]
 
     # Cheaper than get_status_display() in long lists, which rebuilds (and translates) the
