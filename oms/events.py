@@ -33,8 +33,8 @@ def _queue(task, args, kwargs):
     try:
         task.delay(*args, **kwargs)
     except Exception:  # the broker or result backend (kombu, redis-py) is unreachable
-        if app.conf.task_always_eager:
-            raise  # in-process: this is the task's own error, not the broker's
+        if app.conf.task_always_eager and app.conf.task_eager_propagates:
+            raise  # in-process under test: this is the task's own error, not the broker's
         logger.exception("broker unreachable: task %s not queued", getattr(task, "name", task))
 
 

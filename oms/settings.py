@@ -134,7 +134,10 @@ CELERY_EMBEDDED = not REDIS_URL
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = CELERY_EMBEDDED or env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-CELERY_TASK_EAGER_PROPAGATES = True
+# In-process, a task's own failure (an unreachable SMTP server, say) is logged by Celery like a
+# worker's would be, never raised into the request whose change already committed; the tests
+# let it propagate so that a failing task fails its test.
+CELERY_TASK_EAGER_PROPAGATES = env.bool("CELERY_TASK_EAGER_PROPAGATES", default=TESTING)
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="oms")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

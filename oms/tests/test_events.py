@@ -115,3 +115,33 @@ def test_a_handler_can_react_once_to_the_events_that_committed_together():
     assert firsts == [("submitted", True), ("approved", False), ("allocated", False), ("submitted", True),
                       ("picking", True), ("packed", True)]
     assert events.first_in_commit("anything") is True  # outside a dispatch
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_process_a_failing_task_is_logged_not_raised_into_the_committed_request(settings, caplog):
+    """Embedded mode (no Redis) in production: Celery runs the e-mail task in-process after the
+    commit. An SMTP server that refuses must not turn the person's saved change into an error
+    page; the notification stays in the inbox, not marked e-mailed, and the failure is logged."""
+    import socket
+
+    from oms.celery import app
+    from oms.models import Notification, User
+    from oms.notifications import notify
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                                    "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 2}}}
+    user = User.objects.create(username="mail-down", email="mail-down@example.com")
+    assert app.conf.task_always_eager
+    propagates, app.conf.task_eager_propagates = app.conf.task_eager_propagates, False  # as in production
+    try:
+        with transaction.atomic():
+            notify(recipients=[user], subject="Order SO0000001 is on hold")
+    finally:
+        app.conf.task_eager_propagates = propagates
+    note = Notification.objects.get(recipient=user)
+    assert note.email and note.emailed_at is None
+    assert "ConnectionRefusedError" in caplog.text
+
