@@ -168,7 +168,8 @@ def record_bank_transfer(*, actor, amount, reference, order=None, invoice=None, 
 def refund_payment(*, actor, payment, amount, reason) -> Refund:
     """Give back up to what was paid and not yet refunded — the payment row is locked, so two
     refunds at once cannot together exceed it. Money that had paid invoices is taken back from
-    them (newest allocation first), reopening them."""
+    them (newest allocation first), reopening them: their orders are no longer paid, so the
+    credit check counts them again."""
     reason = (reason or "").strip()
     if not reason:
         raise RefundNotAllowed(_("Give a reason for the refund."), field="reason")
@@ -183,8 +184,9 @@ def refund_payment(*, actor, payment, amount, reason) -> Refund:
         if amount > payment.refundable:
             raise RefundNotAllowed(_("At most %(left)s can still be refunded on payment %(number)s.")
                                    % {"left": payment.refundable, "number": payment.display_number}, field="amount")
+        reopened = set()
         if amount > payment.unallocated:
-            invoicing.release_allocations(payment, amount - payment.unallocated)
+            reopened = invoicing.release_allocations(payment, amount - payment.unallocated)
         gateway_ref = ""
         gw = get_gateway(payment.gateway) if payment.gateway in enabled_gateways() else None
         if gw is not None:
@@ -203,17 +205,20 @@ def refund_payment(*, actor, payment, amount, reason) -> Refund:
         transition_payment(payment, PaymentStatus.REFUNDED if payment.amount_refunded >= payment.amount
                            else PaymentStatus.PARTIALLY_REFUNDED)
         if payment.order_id and payment.status == PaymentStatus.REFUNDED:
-            _order_unpaid_after_refund(actor, payment.order_id)
+            reopened.add(payment.order_id)
+        for order in Order.objects.only("pk", "is_paid", "total", "currency").filter(pk__in=reopened).order_by("pk"):
+            _order_unpaid_after_refund(actor, order)
         return refund
 
 
-def _order_unpaid_after_refund(actor, order_pk):
-    """A payment of the order was refunded in full and nothing else covers the order: it is no
-    longer paid. (A partial refund — units returned, a goodwill discount — leaves the flag.)
-    Lock order: payment, invoices, then the order — as in mark_paid."""
+def _order_unpaid_after_refund(actor, order):
+    """The refund reopened the order's invoice, or gave back a whole payment of the order: when
+    what was paid for the order no longer covers it, it is no longer paid (and the credit check
+    counts it again). A refund of money no invoice needed — an overpayment, or one of two
+    payments for the same order — leaves the flag. Lock order: payment, invoices, then the
+    orders in id order — as in mark_paid."""
     from orders.services.workflow import record_payment_refunded
 
-    order = Order.objects.only("pk", "is_paid", "total", "currency").get(pk=order_pk)
     if order.is_paid and _order_outstanding(order) > 0:
         record_payment_refunded(actor=actor if actor is not None and actor.pk else None, order=order)
 

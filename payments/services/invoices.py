@@ -240,8 +240,9 @@ def void_invoice(*, actor, invoice, reason) -> Invoice:
 
 def release_allocations(payment, amount):
     """Take `amount` of a payment's allocations back (newest first), reopening the invoices:
-    used when a refund gives back money that had paid invoices. Payment row already locked."""
-    left = amount
+    used when a refund gives back money that had paid invoices. Payment row already locked.
+    Returns the ids of the orders whose invoice was paid and now owes money again."""
+    left, reopened = amount, set()
     for alloc in payment.allocations.select_related(None).order_by("-pk"):
         if left <= 0:
             break
@@ -251,9 +252,13 @@ def release_allocations(payment, amount):
             alloc.delete()
         else:
             PaymentAllocation.objects.filter(pk=alloc.pk).update(amount=F("amount") - take)
+        was_paid = invoice.status == Invoice.Status.PAID
         invoice.amount_paid -= take
         invoice.status = _invoice_status(invoice)
         invoice.save(update_fields=["amount_paid", "status"])
+        if was_paid and invoice.status != Invoice.Status.PAID and invoice.order_id:
+            reopened.add(invoice.order_id)
         payment.amount_allocated -= take
         left -= take
     Payment.objects.filter(pk=payment.pk).update(amount_allocated=payment.amount_allocated)
+    return reopened

@@ -114,7 +114,10 @@ def test_full_refund_of_a_prepaid_orders_payment_clears_its_paid_flag(prepaid_sh
     refund_payment(actor=None, payment=payment, amount="10", reason="Goodwill")
     order.refresh_from_db()
     payment.refresh_from_db()
-    assert order.is_paid and payment.status == "partially_refunded"  # partial: still paid
+    invoice = Invoice.objects.get(order=order)
+    # the 10 came back off the invoice, which owes it again: the order is no longer paid
+    assert payment.status == "partially_refunded" and invoice.status == "partially_paid"
+    assert invoice.balance == Decimal("10.00") and not order.is_paid
     refund_payment(actor=None, payment=payment, amount=payment.refundable, reason="Customer cancelled")
     order.refresh_from_db()
     payment.refresh_from_db()
@@ -122,6 +125,27 @@ def test_full_refund_of_a_prepaid_orders_payment_clears_its_paid_flag(prepaid_sh
     assert payment.status == "refunded" and payment.amount_refunded == payment.amount
     assert not order.is_paid
     assert invoice.status == "open" and invoice.amount_paid == 0
+    assert order.events.filter(message__contains="no longer paid").count() == 1
+
+
+@pytest.mark.django_db
+def test_refunding_an_overpayment_keeps_the_order_paid_and_reopening_its_invoice_does_not(prepaid_shop, place):
+    from orders.review import open_receivables
+
+    order = place(prepaid_shop)
+    company = order.company
+    transfer = record_bank_transfer(actor=None, amount=order.total + 50, reference="BOC-7781", order=order)
+    order.refresh_from_db()
+    invoice = Invoice.objects.get(order=order)
+    assert order.is_paid and invoice.status == "paid" and open_receivables(company) == 0
+    refund_payment(actor=None, payment=transfer, amount="50", reason="Paid too much")  # money no invoice needed
+    order.refresh_from_db()
+    assert order.is_paid and open_receivables(company) == 0
+    refund_payment(actor=None, payment=transfer, amount="20", reason="Sent back by mistake")
+    order.refresh_from_db()
+    invoice.refresh_from_db()
+    assert invoice.status == "partially_paid" and invoice.balance == Decimal("20.00")
+    assert not order.is_paid and open_receivables(company) == order.total  # the credit check counts it again
     assert order.events.filter(message__contains="no longer paid").count() == 1
 
 
