@@ -10,10 +10,10 @@ from oms.money import format_money
 from .errors import CreditChanged
 from .models import CreditBalance, CreditChange, Order, Status
 
-# Orders whose value counts against the customer's credit until paid. The database's
-# orders_credit_counted (migration 0013), which keeps CreditBalance, says the same: a test
-# holds the two together.
-CREDIT_STATUSES = [s for s in Status if s not in (Status.DRAFT, Status.CANCELLED, Status.COMPLETED)]
+# Orders whose value counts against the customer's credit until paid: completed ones too, since
+# delivered is not paid. The database's orders_credit_counted (migrations 0013 and 0015), which
+# keeps CreditBalance, says the same: a test holds the two together.
+CREDIT_STATUSES = [s for s in Status if s not in (Status.DRAFT, Status.CANCELLED)]
 
 
 AWAITING_PAYMENT = "awaiting_payment"

@@ -72,6 +72,17 @@ def test_balance_follows_every_change_to_an_order_as_it_commits(shop):
     assert not CreditChange.objects.exists()  # every change was folded in at its commit
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_completed_order_still_unpaid_counts_against_credit_until_paid(shop):
+    """Delivered and closed is not paid: the invoice of a completed order can still be open
+    (or reopened by a refund), and the credit check must see it, as the aging report does."""
+    company = shop["company"]
+    done = OrderFactory(company=company, status=Status.COMPLETED, total=Decimal("4197.72"))
+    assert open_receivables(company) == done.total == summed(company)
+    record_payment_received(actor=None, order=done)
+    assert open_receivables(company) == 0 == summed(company)
+
+
 @pytest.mark.django_db
 def test_a_transaction_counts_the_orders_it_placed_before_committing(shop):
     """An import places several orders of one customer in one transaction: each is checked
