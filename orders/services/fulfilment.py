@@ -93,9 +93,13 @@ def pack_item(*, actor, shipment, code, quantity=1):
             raise WrongItem(_("“%(code)s” is not in shipment %(number)s: put it back.") % {"code": code, "number": shipment.number},
                             field="code")
         line = next((ln for ln in match if ln.packed_quantity < ln.quantity), None)
-        if line is None or line.packed_quantity + quantity > line.quantity:
-            raise WrongItem(_("%(sku)s is already fully packed (%(n)d).") % {"sku": match[0].order_line.product.sku, "n": match[0].quantity},
-                            field="code")
+        sku = match[0].order_line.product.sku
+        if line is None:
+            raise WrongItem(_("%(sku)s is already fully packed (%(n)d).") % {"sku": sku, "n": match[0].quantity}, field="code")
+        if line.packed_quantity + quantity > line.quantity:
+            raise WrongItem(_("Only %(left)d more %(sku)s go in this shipment (%(packed)d of %(n)d packed): put the rest back.")
+                            % {"left": line.quantity - line.packed_quantity, "sku": sku, "packed": line.packed_quantity,
+                               "n": line.quantity}, field="quantity")
         line.packed_quantity += quantity
         line.picked_quantity = max(line.picked_quantity, line.packed_quantity)
         line.save(update_fields=["packed_quantity", "picked_quantity"])

@@ -31,6 +31,9 @@ def test_pick_pack_with_scan_ship_and_deliver(shop):
 
     with pytest.raises(WrongItem, match="not in shipment"):
         pack_item(actor=shop["warehouse"], shipment=shipment, code="9999999999999")
+    with pytest.raises(WrongItem, match=r"Only 2 more VALVE go in this shipment \(0 of 2 packed\)") as refused:
+        pack_item(actor=shop["warehouse"], shipment=shipment, code="VALVE", quantity=3)
+    assert refused.value.field == "quantity"
     pack_item(actor=shop["warehouse"], shipment=shipment, code="6901234567892")  # scanned barcode
     pack_item(actor=shop["warehouse"], shipment=shipment, code="valve")          # typed SKU
     with pytest.raises(WrongItem, match="already fully packed"):
