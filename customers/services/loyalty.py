@@ -40,6 +40,15 @@ def points_value(*, company, points) -> Decimal:
     return money.quantize(Decimal(points) * rule.point_value, company.currency)
 
 
+def points_worth(*, company, amount) -> int:
+    """The most points whose value does not exceed `amount` for `company` today (0 without an
+    active rule): what an order of that value can take."""
+    rule = active_loyalty_rule(company)
+    if rule is None or amount <= 0 or rule.point_value <= 0:
+        return 0
+    return int((Decimal(amount) / rule.point_value).to_integral_value(rounding=ROUND_FLOOR))
+
+
 def award_points(*, company, order_number, amount, currency, reason="", actor=None):
     """Credit the points an order earns: floor(amount × the active rule's points per unit).
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Address
-from customers.services import points_value, redeem_points
+from customers.services import points_value, points_worth, redeem_points
 from inventory.atp import promise_many, stock_snapshot
 from inventory.models import Product
 from oms import config_cache, money
@@ -145,8 +145,12 @@ def place_order(*, actor, company, lines, channel, ship_to=None, idempotency_key
     loyalty_points = int(loyalty_points or 0)
     loyalty_discount = Decimal(0)
     if loyalty_points:
-        loyalty_discount = min(points_value(company=company, points=loyalty_points),
-                               sum((pl.net_amount for pl in priced), Decimal(0)))
+        net = sum((pl.net_amount for pl in priced), Decimal(0))
+        loyalty_discount = points_value(company=company, points=loyalty_points)
+        if loyalty_discount > net:  # never spend points for nothing
+            most = points_worth(company=company, amount=net)
+            raise OrderInvalid(_("This order is worth at most %(most)d points (%(net)s before tax): redeem %(most)d or fewer.")
+                               % {"most": most, "net": money.format_money(net, company.currency)}, field="loyalty_points")
         _apply_discount(priced, loyalty_discount, _("loyalty points"), company.currency)
     snapshot = stock_snapshot(p.pk for p, _q, _m in parsed)
     promises = promise_many(items=[(p, q) for p, q, _m in parsed], region=address.region, today=today, snapshot=snapshot)

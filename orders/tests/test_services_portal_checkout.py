@@ -13,6 +13,7 @@ from django.utils import timezone
 from oms.errors import PermissionDeniedError
 from oms.models import Notification
 from oms.permissions import DealerRole
+from orders.errors import OrderInvalid
 from orders.models import Cart, Channel, Order, OrderEvent, Status
 from orders.services import cart as cart_service
 from orders.services import portal_checkout
@@ -289,3 +290,20 @@ def test_redeeming_more_points_than_the_balance_places_nothing(shop, buyer):
         checkout(buyer, shop, loyalty_points=50)
     assert err.value.field == "loyalty_points"
     assert Order.objects.count() == 0
+
+
+def test_redeeming_more_points_than_the_order_is_worth_is_refused_and_spends_none(shop, buyer, staff_user):
+    from customers.selectors import loyalty_balance
+    from customers.services import adjust_points
+    from tests.factories import LoyaltyRuleFactory
+
+    LoyaltyRuleFactory(point_value=Decimal("0.01"))
+    adjust_points(actor=staff_user("sales_manager"), company=shop["company"], points=6000, note="welcome bonus")
+    fill(buyer, shop, TAPE=10)  # 20.00 before tax: worth 2000 points
+    with pytest.raises(OrderInvalid) as err:
+        checkout(buyer, shop, loyalty_points=2001)
+    assert err.value.field == "loyalty_points" and "at most 2000 points" in str(err.value.message)
+    assert Order.objects.count() == 0 and loyalty_balance(shop["company"]) == 6000
+    order = checkout(buyer, shop, loyalty_points=2000).order  # the whole order, before tax
+    order.refresh_from_db()
+    assert order.subtotal == 0 and order.total == 0 and loyalty_balance(shop["company"]) == 4000

@@ -203,6 +203,7 @@ def checkout(request):
                 return redirect("portal:approval_detail", result.cart.pk)
             order = result.order
             if result.created:
+                order.refresh_from_db(fields=["status"])  # paid from the customer's credit: already sent on
                 messages.success(request, _("Thank you! Order %(number)s is placed: %(status)s.")
                                  % {"number": order.number, "status": order.get_status_display().lower()})
             return redirect("portal:order_detail", order.pk)
