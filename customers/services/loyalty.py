@@ -5,7 +5,7 @@ the balance below zero (the database's check constraint is the last line)."""
 from decimal import ROUND_FLOOR, Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -117,6 +117,27 @@ def redeem_points(*, actor, company, points, reference) -> Decimal:
         _write(account, kind=LoyaltyEntry.Kind.REDEEMED, points=-points, reference=str(reference)[:80],
                amount=discount, currency=company.currency, rule=rule, actor=actor)
     return discount
+
+
+def return_order_points(*, actor, company, order_number, reason) -> int:
+    """The order was cancelled: the points redeemed on it come back and the points it earned go
+    (as far as the balance still holds them), in one adjustment that names the order. Runs
+    once per order. Returns the change to the balance."""
+    reference = f"cancelled:{order_number}"[:80]
+    with transaction.atomic():
+        account = _lock_account(company)
+        if LoyaltyEntry.objects.filter(company_id=account.company_id, kind=LoyaltyEntry.Kind.ADJUSTED,
+                                       reference=reference).exists():
+            return 0
+        entries = LoyaltyEntry.objects.filter(company_id=account.company_id).filter(
+            Q(kind=LoyaltyEntry.Kind.REDEEMED, reference=order_number) | Q(kind=LoyaltyEntry.Kind.EARNED, order_number=order_number))
+        redeemed = -sum(e.points for e in entries if e.kind == LoyaltyEntry.Kind.REDEEMED)
+        earned = sum(e.points for e in entries if e.kind == LoyaltyEntry.Kind.EARNED)
+        change = redeemed - min(earned, account.balance + redeemed)
+        if change:
+            _write(account, kind=LoyaltyEntry.Kind.ADJUSTED, points=change, reference=reference, actor=actor,
+                   note=(_("Order %(number)s cancelled: %(reason)s") % {"number": order_number, "reason": reason})[:200])
+        return change
 
 
 def adjust_points(*, actor, company, points, note, kind=LoyaltyEntry.Kind.ADJUSTED) -> LoyaltyEntry:

@@ -12,12 +12,13 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from customers.services import award_points
+from customers.services import award_points, return_order_points
 from inventory.atp import active_warehouses
 from inventory.errors import InsufficientStock
 from inventory.models import Stock
 from inventory.services import keep_reservations, release_reservations, reserve_stock
 from oms.errors import ValidationFailed
+from oms.money import format_money
 from oms.models import Notification
 from oms.notifications import notify
 from oms.permissions import StaffRole
@@ -362,11 +363,23 @@ def reallocate_backorders(*, actor=None, limit=200):
 def cancel_order(*, actor, order, reason):
     if not (reason or "").strip():
         raise ValidationFailed(_("Give a reason for cancelling."), field="reason", code="reason_required")
+    from payments.services import void_for_cancelled_order
+
     with transaction.atomic():
+        # payments' rows first (payments, invoice), then the order: the order payments lock in
+        voided, credited = void_for_cancelled_order(actor=actor, order=order, reason=reason)
         order = lock_order(order)
         if order.status not in CANCELLABLE:
             raise IllegalTransition(order, Status.CANCELLED)
         released = release_reservations(actor=actor, ref_type=RESERVATION_REF, ref_id=order.pk, reason=reason)
+        points = return_order_points(actor=actor, company=order.company, order_number=order.number, reason=reason)
+        if voided is not None:
+            record_event(order, OrderEvent.Kind.NOTE, actor=actor, data={"invoice": voided.number, "credited": str(credited)},
+                         message=_("Invoice %(number)s is void; %(credited)s paid on it is kept as the customer's credit.")
+                         % {"number": voided.number, "credited": format_money(credited, order.currency)})
+        if points:
+            record_event(order, OrderEvent.Kind.NOTE, actor=actor, data={"points": points},
+                         message=_("Loyalty points of this order reversed: %(points)s.") % {"points": f"{points:+d}"})
         order.shipments.filter(status__in=[Shipment.Status.PENDING, Shipment.Status.PICKING]).update(status=Shipment.Status.CANCELLED)
         order.lines.update(allocated_quantity=0)
         order.approvals.filter(decision=OrderApproval.Decision.PENDING).delete()

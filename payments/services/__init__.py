@@ -5,7 +5,7 @@
 
 Dealers pay online with start_payment(method=card|alipay|wechat), among the methods the
 customer may use (selectors.allowed_methods, set_payment_methods); finance voids an unpaid
-invoice with void_invoice.
+invoice with void_invoice; cancelling an order voids its invoice through void_for_cancelled_order.
 """
 
 from .core import (  # noqa: F401
@@ -14,6 +14,6 @@ from .core import (  # noqa: F401
 )
 from .invoices import (  # noqa: F401
     allocate_payment, apply_customer_credit, apply_payment_to_open_invoices, due_date_for, issue_credit_note,
-    issue_invoice, live_invoice, void_invoice,
+    issue_invoice, live_invoice, void_for_cancelled_order, void_invoice,
 )
 from .methods import set_payment_methods  # noqa: F401,E402

@@ -238,6 +238,39 @@ def void_invoice(*, actor, invoice, reason) -> Invoice:
         return invoice
 
 
+def void_for_cancelled_order(*, actor, order, reason):
+    """The order is being cancelled (called by orders before it locks the order): its invoice
+    is voided, and what was paid on it, by payments or credit notes, goes back to the customer
+    as credit, for another invoice or a refund. Locks the payments and credit notes on the
+    invoice (id order), then the invoice: the order mark_paid and apply_customer_credit take.
+    Returns (the voided invoice, the amount given back as credit), or (None, 0) when the order
+    has no live invoice."""
+    invoice = live_invoice(order)
+    if invoice is None:
+        return None, Decimal("0")
+    sources = list(invoice.allocations.values_list("payment_id", "credit_note_id"))
+    list(Payment.objects.select_for_update().filter(pk__in=[p for p, _n in sources if p]).order_by("pk").values("pk"))
+    list(CreditNote.objects.select_for_update().filter(pk__in=[n for _p, n in sources if n]).order_by("pk").values("pk"))
+    invoice = _lock_invoice(invoice)
+    if invoice.status == Invoice.Status.VOID:
+        return None, Decimal("0")
+    credited = Decimal("0")
+    for alloc in invoice.allocations.order_by("pk"):
+        if alloc.payment_id:
+            Payment.objects.filter(pk=alloc.payment_id).update(amount_allocated=F("amount_allocated") - alloc.amount)
+        else:
+            CreditNote.objects.filter(pk=alloc.credit_note_id).update(remaining=F("remaining") + alloc.amount)
+        credited += alloc.amount
+        alloc.delete()
+    invoice.amount_paid = Decimal("0")
+    invoice.status = Invoice.Status.VOID
+    invoice.void_reason = (_("Order cancelled: %(reason)s") % {"reason": reason})[:300]
+    invoice.voided_at = timezone.now()
+    invoice.voided_by = actor if actor is not None and actor.pk else None
+    invoice.save(update_fields=["amount_paid", "status", "void_reason", "voided_at", "voided_by"])
+    return invoice, credited
+
+
 def release_allocations(payment, amount):
     """Take `amount` of a payment's allocations back (newest first), reopening the invoices:
     used when a refund gives back money that had paid invoices. Payment row already locked.
