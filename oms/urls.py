@@ -198,7 +198,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
     path("_bench/hello", views.hello, name="hello"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),  # before Django's: also saves the preference
     path("admin/", admin.site.urls),
     path("inbox/read/", views.inbox_mark_read, name="inbox_mark_read"),
     path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),

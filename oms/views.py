@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import notifications
-from .models import Notification
+from .models import Notification, User
 from .permissions import Perm, dealer_required, has_perm, staff_required
 
 logger = logging.getLogger("oms.views")
@@ -60,6 +60,18 @@ def favicon(request):
     from django.templatetags.static import static
 
     return redirect(static("favicon.svg"), permanent=True)
+
+
+def set_language(request):
+    """Django's language switch, which also remembers the choice as the signed-in person's
+    preferred language: their notifications and e-mails are written in it."""
+    from django.views.i18n import set_language as switch
+
+    response = switch(request)
+    chosen = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated and chosen in dict(settings.LANGUAGES):
+        User.objects.filter(pk=request.user.pk).exclude(language=chosen).update(language=chosen)
+    return response
 
 
 def hello(request):

@@ -77,3 +77,23 @@ def test_email_links_are_absolute(settings):
     user = UserFactory()
     notify(recipients=[user], subject="Shipped", link="/portal/")
     assert "https://oms.example.com/portal/" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_switching_the_language_makes_it_the_persons_notification_language(client):
+    user = UserFactory(language="zh-hans", email="switch@example.com")
+    client.force_login(user)
+    r = client.post(reverse("set_language"), {"language": "en", "next": "/console/"})
+    assert r.status_code == 302 and r.cookies["django_language"].value == "en"
+    user.refresh_from_db()
+    assert user.language == "en"
+    notify(recipients=[user], subject=format_lazy("{}: {}", _("Dashboard"), "SH01"))
+    assert Notification.objects.get(recipient=user).subject == "Dashboard: SH01"
+    client.post(reverse("set_language"), {"language": "xx", "next": "/console/"})  # not offered: nothing saved
+    user.refresh_from_db()
+    assert user.language == "en"
+
+
+def test_switching_the_language_signed_out_only_sets_the_cookie(client):
+    r = client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    assert r.status_code == 302 and r.cookies["django_language"].value == "zh-hans"
