@@ -17,7 +17,7 @@ class RefundForm(DomainErrorForm):
 
 class BankTransferForm(DomainErrorForm):
     document = forms.CharField(label=_("Order or invoice number"), max_length=30,
-                               help_text=_("For example SO-000123 or INV-2026-000045."))
+                               help_text=_("For example SO-0000123 or INV-2026-000045."))
     amount = forms.DecimalField(label=_("Amount received"), max_digits=14, decimal_places=2, min_value=0.01)
     reference = forms.CharField(label=_("Bank reference"), max_length=120)
     field_aliases = {"invoice": "document", "order": "document"}

@@ -78,17 +78,31 @@ def _parse_lines(lines, *, strict):
             continue
         manual = None
         if ln.unit_price not in (None, ""):
-            try:
-                manual = Decimal(str(ln.unit_price))
-            except (InvalidOperation, ValueError):
-                manual = Decimal(-1)
-            if manual < 0:
-                errors.append(_("Line %(no)d: the price must be a positive amount.") % {"no": no})
+            manual, problem = _manual_price(ln.unit_price)
+            if problem:
+                errors.append(_("Line %(no)d: %(problem)s") % {"no": no, "problem": problem})
                 continue
         parsed.append((product, qty, manual))
     if errors:
         raise OrderInvalid(" ".join(map(str, errors)), field="lines", extra={"lines": [str(e) for e in errors]})
     return parsed
+
+
+def _manual_price(value):
+    """(price, None) for a price staff typed, or (None, what is wrong with it): a plain amount
+    of zero or more, with no more decimals than prices keep (never silently rounded)."""
+    text = str(value).strip()
+    try:
+        price = Decimal(text)
+    except (InvalidOperation, ValueError):
+        price = None
+    if price is None or not price.is_finite() or "e" in text.lower():
+        return None, _("the price must be an amount such as 12.50.")
+    if price < 0:
+        return None, _("the price cannot be below zero.")
+    if -price.normalize().as_tuple().exponent > money.DECIMAL_PLACES:
+        return None, _("the price has more than %(places)d decimals.") % {"places": money.DECIMAL_PLACES}
+    return price, None
 
 
 def _ship_to(company, address):

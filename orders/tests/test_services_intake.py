@@ -156,6 +156,26 @@ def test_manual_price_and_discount_rules(shop):
     assert "Manual price on line(s) 1" in reasons and "Discount 20.0% is above 10" in reasons
 
 
+@pytest.mark.parametrize("typed, problem", [
+    ("1e3", "must be an amount such as 12.50"),
+    ("abc", "must be an amount such as 12.50"),
+    ("NaN", "must be an amount such as 12.50"),
+    ("-5", "cannot be below zero"),
+    ("10.123", "has more than 2 decimals"),
+])
+def test_a_manual_price_that_is_not_a_plain_amount_is_refused_not_guessed(shop, typed, problem):
+    with pytest.raises(OrderInvalid) as err:
+        order_for(shop, [{"sku": "VALVE", "quantity": 1, "unit_price": typed}])
+    assert f"Line 1: the price {problem}" in str(err.value.message)
+    assert not Order.objects.exists()
+
+
+@pytest.mark.parametrize("typed, price", [("80", "80.00"), ("80.500", "80.50"), ("0", "0.00")])
+def test_a_plain_manual_price_is_taken_as_typed(shop, typed, price):
+    order = order_for(shop, [{"sku": "VALVE", "quantity": 1, "unit_price": typed}])
+    assert order.lines.get().unit_price == Decimal(price)
+
+
 def test_reject_needs_a_comment_and_puts_the_order_on_hold(shop):
     ApprovalRuleFactory(condition="total_above", threshold=Decimal("1"))
     order = order_for(shop, [{"sku": "VALVE", "quantity": 1}])

@@ -11,9 +11,14 @@ from ..models import Status
 def status_text(order):
     """"SO-0000012 is now on hold." and, when held, why."""
     text = _("%(number)s is now %(status)s.") % {"number": order.number, "status": order.get_status_display().lower()}
-    if order.status == Status.ON_HOLD and order.hold_reasons:
-        text += " " + "; ".join(r["message"] for r in order.hold_reasons)
-    return text
+    return f"{text} {hold_reasons_text(order)}".strip()
+
+
+def hold_reasons_text(order):
+    """Why a held order is held, each reason its own sentence ("" when it is not on hold)."""
+    if order.status != Status.ON_HOLD or not order.hold_reasons:
+        return ""
+    return " ".join(str(r["message"]).strip() for r in order.hold_reasons)
 
 
 def line_errors_of(err):

@@ -13,7 +13,7 @@ from .. import selectors_console
 from ..forms import OrderEntryForm, OrderLineForm, line_formset
 from ..models import Channel, Status
 from ..services.intake import MAX_LINES, place_order
-from .common import customer_results, line_errors_of
+from .common import customer_results, hold_reasons_text, line_errors_of
 
 TEMPLATE = "orders/order_form.html"
 LINES_TEMPLATE = "orders/_order_lines.html"  # the line rows, shared with the edit page
@@ -31,9 +31,8 @@ def _placed_message(order, created):
         return _("%(number)s was already placed from this form (it was sent twice): %(status)s.") % {
             "number": order.number, "status": status}
     text = _("%(number)s placed: %(status)s") % {"number": order.number, "status": status}
-    if order.status == Status.ON_HOLD and order.hold_reasons:
-        text += " — " + "; ".join(r["message"] for r in order.hold_reasons)
-    return text
+    held = hold_reasons_text(order)
+    return f"{text} — {held}" if held else text
 
 
 @staff_required(Perm.ORDERS_MANAGE)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from oms.actions import run_action
 from oms.errors import DomainError
+from oms.money import format_money
 from oms.pagination import keyset_page
 from oms.permissions import Perm, has_perm, staff_required
 from customers.models import Company
@@ -65,7 +66,8 @@ def payment_refund(request, pk):
         except DomainError as err:
             form.add_domain_error(err)
         else:
-            messages.success(request, _("Refund of %(amount)s recorded.") % {"amount": form.cleaned_data["amount"]})
+            messages.success(request, _("Refund of %(amount)s recorded.")
+                             % {"amount": format_money(form.cleaned_data["amount"], payment.currency)})
             return redirect("console:payment_detail", pk)
     return payment_detail(request, pk, refund_form=form)
 
