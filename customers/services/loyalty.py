@@ -122,15 +122,16 @@ def redeem_points(*, actor, company, points, reference) -> Decimal:
 def return_order_points(*, actor, company, order_number, reason) -> int:
     """The order was cancelled: the points redeemed on it come back and the points it earned go
     (as far as the balance still holds them), in one adjustment that names the order. Runs
-    once per order. Returns the change to the balance."""
+    once per order; call it with the order locked. Returns the change to the balance."""
     reference = f"cancelled:{order_number}"[:80]
-    with transaction.atomic():
-        account = _lock_account(company)
-        if LoyaltyEntry.objects.filter(company_id=account.company_id, kind=LoyaltyEntry.Kind.ADJUSTED,
-                                       reference=reference).exists():
-            return 0
-        entries = LoyaltyEntry.objects.filter(company_id=account.company_id).filter(
-            Q(kind=LoyaltyEntry.Kind.REDEEMED, reference=order_number) | Q(kind=LoyaltyEntry.Kind.EARNED, order_number=order_number))
+    company_id = company.pk if isinstance(company, Company) else company
+    entries = list(LoyaltyEntry.objects.filter(company_id=company_id).filter(
+        Q(kind=LoyaltyEntry.Kind.REDEEMED, reference=order_number) | Q(kind=LoyaltyEntry.Kind.EARNED, order_number=order_number)
+        | Q(kind=LoyaltyEntry.Kind.ADJUSTED, reference=reference)))
+    if not entries or any(e.kind == LoyaltyEntry.Kind.ADJUSTED for e in entries):
+        return 0  # the order used and earned no points (most orders: no balance row is touched), or was reversed
+    with transaction.atomic():  # the caller holds the order's lock: no entry of this order appears meanwhile
+        account = _lock_account(company_id)
         redeemed = -sum(e.points for e in entries if e.kind == LoyaltyEntry.Kind.REDEEMED)
         earned = sum(e.points for e in entries if e.kind == LoyaltyEntry.Kind.EARNED)
         change = redeemed - min(earned, account.balance + redeemed)

@@ -374,9 +374,10 @@ def cancel_order(*, actor, order, reason):
         released = release_reservations(actor=actor, ref_type=RESERVATION_REF, ref_id=order.pk, reason=reason)
         points = return_order_points(actor=actor, company=order.company, order_number=order.number, reason=reason)
         if voided is not None:
+            message = (_("Invoice %(number)s is void; %(credited)s paid on it is kept as the customer's credit.") if credited
+                       else _("Invoice %(number)s is void."))
             record_event(order, OrderEvent.Kind.NOTE, actor=actor, data={"invoice": voided.number, "credited": str(credited)},
-                         message=_("Invoice %(number)s is void; %(credited)s paid on it is kept as the customer's credit.")
-                         % {"number": voided.number, "credited": format_money(credited, order.currency)})
+                         message=message % {"number": voided.number, "credited": format_money(credited, order.currency)})
         if points:
             record_event(order, OrderEvent.Kind.NOTE, actor=actor, data={"points": points},
                          message=_("Loyalty points of this order reversed: %(points)s.") % {"points": f"{points:+d}"})

@@ -230,12 +230,18 @@ def void_invoice(*, actor, invoice, reason) -> Invoice:
         if invoice.amount_paid > 0 or invoice.allocations.exists():
             raise InvoiceNotAllowed(_("Invoice %(number)s has payments or credit allocated to it: it cannot be voided.")
                                     % {"number": invoice.number})
-        invoice.status = Invoice.Status.VOID
-        invoice.void_reason = reason[:300]
-        invoice.voided_at = timezone.now()
-        invoice.voided_by = actor if actor is not None and actor.pk else None
-        invoice.save(update_fields=["status", "void_reason", "voided_at", "voided_by"])
-        return invoice
+        return _mark_void(invoice, actor=actor, reason=reason)
+
+
+def _mark_void(invoice, *, actor, reason):
+    """Write the void on a locked invoice that nothing is allocated to any more."""
+    invoice.amount_paid = Decimal("0")
+    invoice.status = Invoice.Status.VOID
+    invoice.void_reason = reason[:300]
+    invoice.voided_at = timezone.now()
+    invoice.voided_by = actor if actor is not None and actor.pk else None
+    invoice.save(update_fields=["amount_paid", "status", "void_reason", "voided_at", "voided_by"])
+    return invoice
 
 
 def void_for_cancelled_order(*, actor, order, reason):
@@ -262,13 +268,7 @@ def void_for_cancelled_order(*, actor, order, reason):
             CreditNote.objects.filter(pk=alloc.credit_note_id).update(remaining=F("remaining") + alloc.amount)
         credited += alloc.amount
         alloc.delete()
-    invoice.amount_paid = Decimal("0")
-    invoice.status = Invoice.Status.VOID
-    invoice.void_reason = (_("Order cancelled: %(reason)s") % {"reason": reason})[:300]
-    invoice.voided_at = timezone.now()
-    invoice.voided_by = actor if actor is not None and actor.pk else None
-    invoice.save(update_fields=["amount_paid", "status", "void_reason", "voided_at", "voided_by"])
-    return invoice, credited
+    return _mark_void(invoice, actor=actor, reason=_("Order cancelled: %(reason)s") % {"reason": reason}), credited
 
 
 def release_allocations(payment, amount):

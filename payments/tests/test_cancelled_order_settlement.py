@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from customers.models import LoyaltyAccount
 from customers.selectors import loyalty_balance
 from customers.services import adjust_points, award_points
 from orders.services.workflow import cancel_order
@@ -47,6 +48,8 @@ def test_cancelling_an_unpaid_prepaid_order_leaves_nothing_to_pay(prepaid_shop, 
     invoice.refresh_from_db()
     assert invoice.status == "void"
     assert statement(order.company)["invoices"] == []
+    assert order.events.filter(message=f"Invoice {invoice.number} is void.").count() == 1
+    assert not LoyaltyAccount.objects.filter(company=order.company).exists()  # no points: the ledger is not touched
     with pytest.raises(InvalidPaymentInput, match="not open for payment"):
         start_payment(actor=None, company=order.company, method="card", invoice=invoice)
 
