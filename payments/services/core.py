@@ -100,12 +100,27 @@ def start_payment(*, actor, company, gateway=None, method=Method.CARD, order=Non
     if amount <= 0:
         raise InvalidPaymentInput(_("There is nothing left to pay."))
     with transaction.atomic():
+        _supersede_pending(order=target_order, invoice=invoice)
         payment = Payment.objects.create(
             company=company, order=target_order, invoice=invoice, method=method, gateway=gateway,
             amount=amount, currency=currency, created_by=actor if actor is not None and actor.pk else None,
         )
         checkout = gw.create_payment(payment, return_url=return_url)
     return payment, checkout.redirect_url or checkout.qr_payload
+
+
+def _supersede_pending(*, order, invoice):
+    """The customer starts paying again (another method, or the same one after leaving the
+    gateway's page): the earlier checkouts still pending for the same order or invoice are
+    cancelled, so their pages no longer take money and one bill is not paid twice. A gateway
+    that still reports one paid wins (cancelled → paid): the money lands, and what the bill
+    no longer needs stays as customer credit, finance told (see mark_paid).
+    One conditional UPDATE, no lock on the order or invoice: a payment being marked paid at
+    this moment keeps its row lock and its new status is not overwritten."""
+    pending = Payment.objects.filter(status=PaymentStatus.PENDING)
+    pending = pending.filter(order=order) if order is not None else pending.filter(invoice=invoice)
+    assert can_transition(PaymentStatus.PENDING, PaymentStatus.CANCELLED)
+    pending.update(status=PaymentStatus.CANCELLED, updated_at=timezone.now())
 
 
 def mark_paid(*, actor, payment) -> Payment:
@@ -126,6 +141,8 @@ def mark_paid(*, actor, payment) -> Payment:
         invoicing.allocate_payment(actor=actor, payment=payment, invoice=invoice)
         invoicing.apply_customer_credit(actor=actor, invoice=invoice)
         payment.refresh_from_db()
+    if (invoice is not None or payment.order_id) and payment.method != Method.BANK_TRANSFER and payment.unallocated > 0:
+        _tell_finance_of_surplus(payment, invoice)
     if payment.order_id:
         order = Order.objects.only("pk", "is_paid", "total", "currency").get(pk=payment.order_id)
         if not order.is_paid and _order_outstanding(order) <= 0:
@@ -133,6 +150,19 @@ def mark_paid(*, actor, payment) -> Payment:
 
             record_payment_received(actor=actor, order=order)
     return payment
+
+
+def _tell_finance_of_surplus(payment, invoice):
+    """An online payment brought more than its bill still owed (it was paid twice, or the bill
+    was settled another way meanwhile): the surplus stays as the customer's credit, used on
+    their next invoice or refunded — finance decides."""
+    document = invoice.number if invoice is not None else payment.order.number
+    body = _("%(amount)s %(currency)s of payment %(number)s was not needed for %(document)s and is kept as "
+             "credit of %(customer)s: refund it or let it pay their next invoice.") % {
+        "amount": payment.unallocated, "currency": payment.currency, "number": payment.display_number,
+        "document": document, "customer": payment.company.name}
+    notify_finance(_("Payment %(number)s paid more than was owed") % {"number": payment.display_number}, body,
+                   link=f"/console/payments/{payment.pk}/")
 
 
 def record_bank_transfer(*, actor, amount, reference, order=None, invoice=None, company=None, currency=None) -> Payment:
