@@ -88,6 +88,8 @@ class Order(models.Model):
     loyalty_discount = models.DecimalField(_("loyalty points discount"), default=Decimal("0"), db_default=Decimal("0"), **MONEY)
     tax_total = models.DecimalField(_("tax"), default=Decimal("0"), **MONEY)
     total = models.DecimalField(_("total"), default=Decimal("0"), **MONEY)
+    # what payments and credit notes have paid on the order's invoice (kept by payments)
+    amount_paid = models.DecimalField(_("amount paid"), default=Decimal("0"), db_default=Decimal("0"), **MONEY)
     # review and routing
     hold_reasons = models.JSONField(_("hold reasons"), default=list, blank=True)
     approval_reasons = models.JSONField(_("approval reasons"), default=list, blank=True)
@@ -140,9 +142,10 @@ class Order(models.Model):
 
 
 class CreditBalance(models.Model):
-    """A customer's open receivables: the total of its unpaid orders that count against
-    credit (review.CREDIT_STATUSES), so the credit check reads one row instead of summing
-    every open order. Kept by database triggers (migration 0013) and written by nothing else:
+    """A customer's open receivables: what its unpaid orders that count against credit
+    (review.CREDIT_STATUSES) still owe, their total less what was paid on them, so the credit
+    check reads one row instead of summing every open order. Kept by database triggers
+    (migrations 0013 and 0016) and written by nothing else:
     a change to an order's status, payment or total in a transaction is recorded as a
     CreditChange, which is folded into this row as the transaction commits."""
 

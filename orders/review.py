@@ -11,8 +11,9 @@ from .errors import CreditChanged
 from .models import CreditBalance, CreditChange, Order, Status
 
 # Orders whose value counts against the customer's credit until paid: completed ones too, since
-# delivered is not paid. The database's orders_credit_counted (migrations 0013 and 0015), which
-# keeps CreditBalance, says the same: a test holds the two together.
+# delivered is not paid. What counts is what the order still owes (total less amount_paid).
+# The database's orders_credit_counted (migrations 0013, 0015 and 0016), which keeps
+# CreditBalance, says the same: a test holds the two together.
 CREDIT_STATUSES = [s for s in Status if s not in (Status.DRAFT, Status.CANCELLED)]
 
 
@@ -35,7 +36,7 @@ _OPEN_RECEIVABLES_SQL = (
     f"SELECT COALESCE((SELECT amount FROM {CreditBalance._meta.db_table} WHERE company_id = %(company)s), 0)"
     f" + COALESCE((SELECT SUM(amount) FROM {CreditChange._meta.db_table}"
     " WHERE txid = txid_current_if_assigned() AND company_id = %(company)s), 0)"
-    f" - COALESCE((SELECT orders_credit_counted(status, is_paid, total) FROM {Order._meta.db_table} WHERE id = %(order)s), 0)"
+    f" - COALESCE((SELECT orders_credit_counted(status, is_paid, total, amount_paid) FROM {Order._meta.db_table} WHERE id = %(order)s), 0)"
 )
 
 # Orders placed together must not jointly overrun a customer's credit limit. Review reads the

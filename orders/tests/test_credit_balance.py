@@ -1,6 +1,6 @@
-"""Customers' open receivables as a running balance kept by database triggers (migration
-0013): it must always equal the sum over the customer's unpaid open orders, whatever
-changed them, and a transaction sees its own changes before it commits."""
+"""Customers' open receivables as a running balance kept by database triggers (migrations
+0013 and 0016): it must always equal what the customer's unpaid open orders still owe,
+whatever changed them, and a transaction sees its own changes before it commits."""
 
 from decimal import Decimal
 
@@ -16,8 +16,9 @@ from tests.factories import CompanyFactory, OrderFactory
 
 
 def summed(company):
-    """The open receivables the slow way: what review summed before the balance existed."""
-    return sum((o.total for o in Order.objects.filter(company=company, is_paid=False, status__in=CREDIT_STATUSES)), Decimal(0))
+    """The open receivables the slow way: what each unpaid counted order still owes."""
+    return sum((max(o.total - o.amount_paid, 0)
+                for o in Order.objects.filter(company=company, is_paid=False, status__in=CREDIT_STATUSES)), Decimal(0))
 
 
 def balance(company):
@@ -28,11 +29,12 @@ def balance(company):
 @pytest.mark.django_db
 @pytest.mark.parametrize("status", list(Status))
 @pytest.mark.parametrize("is_paid", [False, True])
-def test_the_database_counts_exactly_the_orders_review_counts(status, is_paid):
+@pytest.mark.parametrize("paid", [0, 4, 12])
+def test_the_database_counts_exactly_the_orders_review_counts(status, is_paid, paid):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT orders_credit_counted(%s, %s, 10)", [str(status), is_paid])
+        cursor.execute("SELECT orders_credit_counted(%s, %s, 10, %s)", [str(status), is_paid, paid])
         counted = cursor.fetchone()[0]
-    assert counted == (10 if status in CREDIT_STATUSES and not is_paid else 0)
+    assert counted == (max(10 - paid, 0) if status in CREDIT_STATUSES and not is_paid else 0)
 
 
 def place(shop, quantity=1, **kwargs):
@@ -80,6 +82,37 @@ def test_a_completed_order_still_unpaid_counts_against_credit_until_paid(shop):
     done = OrderFactory(company=company, status=Status.COMPLETED, total=Decimal("4197.72"))
     assert open_receivables(company) == done.total == summed(company)
     record_payment_received(actor=None, order=done)
+    assert open_receivables(company) == 0 == summed(company)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_partly_paid_order_counts_for_what_it_still_owes(shop):
+    """A customer paid part of an invoice: the credit check counts only the rest, and a
+    refund of that money counts it again."""
+    from payments.services import allocate_payment, issue_invoice, record_bank_transfer, refund_payment
+
+    company = shop["company"]
+    shop["stock_of"](shop["products"]["VALVE"], shop["sh"], on_hand=100)
+    order = place(shop, 4)
+    invoice = issue_invoice(actor=None, order=order)
+    payment = record_bank_transfer(actor=None, amount="100.00", reference="TT-PART-1", invoice=invoice)
+    order.refresh_from_db()
+    assert not order.is_paid and order.amount_paid == Decimal("100.00")
+    assert open_receivables(company) == order.total - Decimal("100.00") == summed(company)
+
+    refund_payment(actor=None, payment=payment, amount="40", reason="wrong amount")
+    order.refresh_from_db()
+    assert order.amount_paid == Decimal("60.00")
+    assert open_receivables(company) == order.total - Decimal("60.00") == summed(company)
+
+    rest = record_bank_transfer(actor=None, amount=str(order.total - Decimal("60.00")), reference="TT-PART-2",
+                                company=company, currency=order.currency)
+    allocate_payment(actor=None, payment=rest, invoice=invoice)
+    order.refresh_from_db()
+    assert order.is_paid and order.amount_paid == order.total
+    assert open_receivables(company) == 0 == summed(company)
+
+    cancel_order(actor=shop["sales"], order=place(shop, 1), reason="test")  # nothing paid: nothing moves
     assert open_receivables(company) == 0 == summed(company)
 
 

@@ -106,13 +106,22 @@ def _after_invoice_paid(actor, invoice):
             record_payment_received(actor=actor, order=order)
 
 
+def _paid_on_invoice(invoice, delta):
+    """Record `delta` more (or less) paid on a locked invoice, and on its order: the credit
+    check counts an unpaid order for what it still owes (Order.amount_paid; migration
+    orders 0016). The order row is written after the invoice's, the lock order of mark_paid."""
+    invoice.amount_paid += delta
+    invoice.status = _invoice_status(invoice) if invoice.status != Invoice.Status.VOID else invoice.status
+    invoice.save(update_fields=["amount_paid", "status"])
+    if invoice.order_id and delta:
+        Order.objects.filter(pk=invoice.order_id).update(amount_paid=F("amount_paid") + delta)
+
+
 def _apply(actor, invoice, amount, *, payment=None, credit_note=None):
     """Write one allocation (rows already locked and checked by the caller)."""
     PaymentAllocation.objects.create(invoice=invoice, payment=payment, credit_note=credit_note, amount=amount,
                                      created_by=actor if actor is not None and actor.pk else None)
-    invoice.amount_paid += amount
-    invoice.status = _invoice_status(invoice)
-    invoice.save(update_fields=["amount_paid", "status"])
+    _paid_on_invoice(invoice, amount)
     if payment is not None:
         Payment.objects.filter(pk=payment.pk).update(amount_allocated=F("amount_allocated") + amount)
         payment.amount_allocated += amount
@@ -235,12 +244,12 @@ def void_invoice(*, actor, invoice, reason) -> Invoice:
 
 def _mark_void(invoice, *, actor, reason):
     """Write the void on a locked invoice that nothing is allocated to any more."""
-    invoice.amount_paid = Decimal("0")
     invoice.status = Invoice.Status.VOID
+    _paid_on_invoice(invoice, -invoice.amount_paid)
     invoice.void_reason = reason[:300]
     invoice.voided_at = timezone.now()
     invoice.voided_by = actor if actor is not None and actor.pk else None
-    invoice.save(update_fields=["amount_paid", "status", "void_reason", "voided_at", "voided_by"])
+    invoice.save(update_fields=["void_reason", "voided_at", "voided_by"])
     return invoice
 
 
@@ -286,9 +295,7 @@ def release_allocations(payment, amount):
         else:
             PaymentAllocation.objects.filter(pk=alloc.pk).update(amount=F("amount") - take)
         was_paid = invoice.status == Invoice.Status.PAID
-        invoice.amount_paid -= take
-        invoice.status = _invoice_status(invoice)
-        invoice.save(update_fields=["amount_paid", "status"])
+        _paid_on_invoice(invoice, -take)
         if was_paid and invoice.status != Invoice.Status.PAID and invoice.order_id:
             reopened.add(invoice.order_id)
         payment.amount_allocated -= take

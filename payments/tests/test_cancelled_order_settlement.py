@@ -26,11 +26,15 @@ def test_cancelling_a_paid_order_voids_its_invoice_and_keeps_the_money_as_credit
     sandbox_complete(payment=payment, succeed=True)
     invoice = Invoice.objects.get(order=order)
     assert invoice.status == "paid"
+    order.refresh_from_db()
+    assert order.amount_paid == order.total
 
     cancel_order(actor=prepaid_shop["sales"], order=order, reason="Customer changed their mind")
 
     invoice.refresh_from_db()
     payment.refresh_from_db()
+    order.refresh_from_db()
+    assert order.amount_paid == 0  # paid on nothing any more: the money is the customer's credit
     assert invoice.status == "void" and invoice.amount_paid == 0 and not invoice.allocations.exists()
     assert "Customer changed their mind" in invoice.void_reason
     assert payment.status == "paid" and payment.unallocated == order.total  # refundable, or used on the next invoice
