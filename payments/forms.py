@@ -29,6 +29,8 @@ class PaymentFilterForm(forms.Form):
 
 
 class InvoiceFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100, strip=True, widget=forms.TextInput(attrs={
+        "type": "search", "placeholder": _("Invoice, order or customer"), "aria-label": _("Search invoices")}))
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status"))] + Invoice.Status.choices)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 

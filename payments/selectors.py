@@ -34,8 +34,13 @@ def payment_events(payment):
     return GatewayEvent.objects.filter(payment=payment).order_by("-received_at", "-id")
 
 
-def invoice_list(*, status=None, company=None, overdue=False):
+def invoice_list(*, status=None, company=None, overdue=False, q=""):
+    """Invoices, newest first. `q` finds an invoice or order number (or part of one), a
+    customer code, or part of a customer's name."""
     qs = Invoice.objects.select_related("company", "order").order_by("-issue_date", "-id")
+    if q:
+        qs = qs.filter(Q(number__icontains=q) | Q(order__number__icontains=q) | Q(company__code__iexact=q)
+                       | Q(company__name__icontains=q))
     if status:
         qs = qs.filter(status=status)
     if company is not None:
@@ -43,6 +48,15 @@ def invoice_list(*, status=None, company=None, overdue=False):
     if overdue:
         qs = qs.filter(status__in=OPEN_INVOICE, due_date__lt=timezone.localdate())
     return qs
+
+
+def order_billing(order):
+    """The order's invoices (void ones too) and every payment that paid it or was started for
+    it, newest first: two queries."""
+    invoices = list(Invoice.objects.filter(order=order).order_by("-issue_date", "-id"))
+    payments = list(Payment.objects.filter(Q(order=order) | Q(allocations__invoice__order=order)).distinct()
+                    .order_by("-created_at", "-id"))
+    return {"invoices": invoices, "payments": payments}
 
 
 def invoice_allocations(invoice):

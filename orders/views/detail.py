@@ -66,6 +66,10 @@ def order_detail(request, pk):
         "hold_form": HoldForm(auto_id="id_hold_%s"),  # its own ids: the cancel form has a `reason` too
         "payment_terms": dict(Company.PaymentTerms.choices).get(order.payment_terms, order.payment_terms),
     })
+    if Perm.PAYMENTS_VIEW in perms_of(request.user):
+        from payments.selectors import order_billing
+
+        context["billing"] = order_billing(order)
     return render(request, "orders/order_detail.html", context)
 
 

@@ -155,3 +155,45 @@ def test_dealer_sees_own_credit_notes_with_what_is_left(client, dealer):
     row = page.split(f'data-credit-note="{own.number}"')[1].split("</tr>")[0]
     assert "RMA-000001" in row and row.count("¥226.00") == 2  # amount and what is left to use
     assert other.number not in page
+
+
+def test_invoice_list_search_finds_by_invoice_order_or_customer(client, staff_user):
+    acme, beta = CompanyFactory(code="ACME01", name="Acme Valves"), CompanyFactory(code="BETA02", name="Beta Pipes")
+    order = OrderFactory(company=acme, status="completed")
+    a = InvoiceFactory(company=acme, order=order, number="INV-2026-000101")
+    b = InvoiceFactory(company=beta, number="INV-2026-000202")
+    client.force_login(staff_user("finance"))
+
+    def found(q):
+        page = client.get(reverse("console:invoice_list"), {"q": q}).content.decode()
+        return {n for n in (a.number, b.number) if f'data-invoice="{n}"' in page}, page
+
+    assert found("000202")[0] == {b.number}
+    assert found(order.number)[0] == {a.number}
+    assert found("acme01")[0] == {a.number}  # a customer code, any case
+    assert found("pipes")[0] == {b.number}   # part of a name
+    nothing, page = found("no such thing")
+    assert nothing == set() and "No invoices match “no such thing”." in page
+    assert reverse("console:order_detail", args=[order.pk]) in found("")[1]  # the order column links to it
+
+
+def test_order_page_shows_its_invoices_and_payments_to_finance_only(client, staff_user):
+    company = CompanyFactory()
+    order = OrderFactory(company=company, status="shipped", total=Decimal("300.00"),
+                         amount_paid=Decimal("100.00"))
+    invoice = InvoiceFactory(company=company, order=order, total=Decimal("300.00"), amount_paid=Decimal("100.00"),
+                             status="partially_paid")
+    void = InvoiceFactory(company=company, order=order, total=Decimal("300.00"), status="void")
+    card = PaymentFactory(company=company, order=order, invoice=invoice, amount=Decimal("100.00"), status="paid")
+    elsewhere = PaymentFactory(company=company, amount=Decimal("5.00"), status="paid")  # another order's
+    url = reverse("console:order_detail", args=[order.pk])
+
+    client.force_login(staff_user("finance"))
+    page = client.get(url).content.decode()
+    assert reverse("console:invoice_detail", args=[invoice.pk]) in page and f'data-invoice="{void.number}"' in page
+    assert reverse("console:payment_detail", args=[card.pk]) in page
+    assert f'data-payment="{elsewhere.display_number}"' not in page
+    assert 'data-field="amount-paid"' in page and "¥100.00 of ¥300.00 paid." in page
+
+    client.force_login(staff_user("sales"))  # sales sees that it is paid, not the finance documents
+    assert 'id="billing"' not in client.get(url).content.decode()

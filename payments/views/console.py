@@ -76,7 +76,8 @@ def payment_refund(request, pk):
 def invoice_list(request):
     form = InvoiceFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.invoice_list(status=filters.get("status") or None, overdue=filters.get("overdue", False))
+    qs = selectors.invoice_list(status=filters.get("status") or None, overdue=filters.get("overdue", False),
+                                q=filters.get("q", ""))
     page = keyset_page(qs, key=INVOICE_KEY, after=request.GET.get("after"), size=request.GET.get("size"))
     return render(request, "payments/invoice_list.html", {"form": form, "page": page})
 
