@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from oms.forms import DomainErrorForm
+from oms.forms import AmountField, DomainErrorForm
 
 from .models import Category, Product, PurchaseOrder, StockMovement, Supplier, Transfer, Warehouse
 
@@ -101,7 +101,7 @@ class ReceiveStockForm(DomainErrorForm):
     warehouse = warehouse_field()
     product = ProductField()
     quantity = quantity_field()
-    unit_cost = forms.DecimalField(
+    unit_cost = AmountField(
         label=_("Unit cost"), required=False, min_value=0, max_digits=14, decimal_places=4,
         help_text=_("Leave empty to receive without changing the average cost."),
         error_messages={"min_value": _("The unit cost cannot be negative.")},
@@ -241,7 +241,7 @@ class PurchaseOrderForm(DomainErrorForm):
 
 
 class PurchaseOrderLineForm(TransferLineForm):
-    unit_cost = forms.DecimalField(label=_("Unit cost"), required=False, min_value=0, max_digits=14, decimal_places=4,
+    unit_cost = AmountField(label=_("Unit cost"), required=False, min_value=0, max_digits=14, decimal_places=4,
                                    error_messages={"min_value": _("The unit cost cannot be negative.")})
 
 

@@ -11,3 +11,13 @@ class DomainErrorForm(forms.Form):
     def add_domain_error(self, err):
         field = self.field_aliases.get(err.field, err.field)
         self.add_error(field if field in self.fields else None, str(err.message))
+
+
+class AmountField(forms.DecimalField):
+    """A money amount or price typed by a person: Django's DecimalField, but "1e3" and other
+    exponent forms are refused as not a number instead of being read as 1,000."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and "e" in value.strip().lower():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)

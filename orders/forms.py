@@ -13,7 +13,7 @@ from customers.models import Address, Company
 from inventory.models import Warehouse
 from inventory.selectors import warehouse_choices
 from oms.csv_upload import form_csv_reader
-from oms.forms import DomainErrorForm
+from oms.forms import AmountField, DomainErrorForm
 
 from . import selectors_console
 from .models import Shipment, Tag, TrackingEvent
@@ -117,7 +117,7 @@ class OrderLineForm(forms.Form):
         attrs={"autocomplete": "off", "placeholder": _("SKU or barcode"), "class": "sku-input"}))
     quantity = forms.CharField(label=_("Quantity"), max_length=20, required=False, widget=forms.TextInput(
         attrs={"inputmode": "numeric", "autocomplete": "off", "class": "qty-input"}))
-    unit_price = forms.DecimalField(label=_("Manual unit price"), required=False, max_digits=14, decimal_places=4,
+    unit_price = AmountField(label=_("Manual unit price"), required=False, max_digits=14, decimal_places=4,
                                     widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off",
                                                                   "placeholder": _("list"), "class": "price-input"}))
 
@@ -220,7 +220,7 @@ class ShipForm(DomainErrorForm):
                               widget=forms.TextInput(attrs={"placeholder": _("e.g. Standard, Express")}))
     tracking_number = forms.CharField(label=_("Tracking number"), max_length=60, required=False,
                                       widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    cost = forms.DecimalField(label=_("Shipping cost"), required=False, min_value=0, max_digits=14, decimal_places=2,
+    cost = AmountField(label=_("Shipping cost"), required=False, min_value=0, max_digits=14, decimal_places=2,
                               error_messages={"min_value": _("The cost cannot be negative.")})
     box = forms.CharField(label=_("Box"), max_length=40, required=False)
 

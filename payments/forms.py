@@ -5,20 +5,20 @@ from django.utils.translation import gettext_lazy as _
 
 from oms import money
 from oms.csv_upload import form_csv_reader
-from oms.forms import DomainErrorForm
+from oms.forms import AmountField, DomainErrorForm
 
 from .models import Invoice, Method, PaymentStatus
 
 
 class RefundForm(DomainErrorForm):
-    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2, min_value=0.01)
+    amount = AmountField(label=_("Amount"), max_digits=14, decimal_places=2, min_value=0.01)
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
 class BankTransferForm(DomainErrorForm):
     document = forms.CharField(label=_("Order or invoice number"), max_length=30,
                                help_text=_("For example SO-0000123 or INV-2026-000045."))
-    amount = forms.DecimalField(label=_("Amount received"), max_digits=14, decimal_places=2, min_value=0.01)
+    amount = AmountField(label=_("Amount received"), max_digits=14, decimal_places=2, min_value=0.01)
     reference = forms.CharField(label=_("Bank reference"), max_length=120)
     field_aliases = {"invoice": "document", "order": "document"}
 
@@ -88,7 +88,7 @@ class BankStatementForm(forms.Form):
 
 class CreditNoteForm(DomainErrorForm):
     company = forms.CharField(label=_("Customer code"), max_length=20)
-    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2, min_value=0.01)
+    amount = AmountField(label=_("Amount"), max_digits=14, decimal_places=2, min_value=0.01)
     currency = forms.ChoiceField(label=_("Currency"), choices=money.CURRENCY_CHOICES, initial="CNY")
     reason = forms.CharField(label=_("Reason"), max_length=300)
     source_ref = forms.CharField(label=_("Source (RMA, order...)"), max_length=80, required=False)
