@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from oms.forms import DomainErrorForm
+from oms import money
+from oms.forms import AmountField, DomainErrorForm
 from oms.permissions import DealerRole
 from oms.regions import Region
 
@@ -80,6 +81,14 @@ class InviteForm(DomainErrorForm):
 
 class RoleForm(DomainErrorForm):
     role = forms.ChoiceField(label=_("Role"), choices=DealerRole.choices)
+
+
+class BuyerLimitForm(DomainErrorForm):
+    buyer_order_limit = AmountField(
+        label=_("Buyer order limit"), required=False, min_value=0, max_digits=money.MAX_DIGITS,
+        decimal_places=money.DECIMAL_PLACES, localize=False,
+        help_text=_("A buyer's portal order above this total waits for an approver or admin of your company. "
+                    "Leave empty for no limit."))
 
 
 class AddressForm(forms.ModelForm):

@@ -11,7 +11,7 @@ submodules, so the split can change without breaking callers."""
 from .accounts import add_customer_note, hold_credit, release_credit
 from .dealers import (
     change_dealer_role, create_address, create_dealer_user, deactivate_dealer_user, invite_dealer_user,
-    reactivate_dealer_user, set_default_address, update_address,
+    reactivate_dealer_user, set_buyer_order_limit, set_default_address, update_address,
 )
 from .loyalty import adjust_points, award_points, points_value, points_worth, redeem_points, return_order_points
 from .tickets import (
@@ -22,7 +22,7 @@ from .tickets import (
 __all__ = [
     "add_customer_note", "hold_credit", "release_credit",
     "change_dealer_role", "create_address", "create_dealer_user", "deactivate_dealer_user", "invite_dealer_user",
-    "reactivate_dealer_user", "set_default_address", "update_address",
+    "reactivate_dealer_user", "set_buyer_order_limit", "set_default_address", "update_address",
     "adjust_points", "award_points", "points_value", "points_worth", "redeem_points", "return_order_points",
     "assign_ticket", "change_ticket_status", "close_ticket", "open_ticket", "remind_overdue_tickets",
     "reopen_ticket", "reply_to_ticket",

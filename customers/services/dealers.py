@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from oms.errors import PermissionDeniedError, ValidationFailed
 from oms.events import after_commit
+from oms.money import quantize, to_decimal
 from oms.permissions import DealerRole
 
 from ..errors import LastDealerAdmin
@@ -132,6 +133,22 @@ def reactivate_dealer_user(*, actor, company: Company, account: DealerAccount) -
             target.is_active = True
             target.save(update_fields=["is_active"])
         return target
+
+
+def set_buyer_order_limit(*, actor, company: Company, limit) -> Company:
+    """The dealer's own rule: a buyer's portal order above `limit` (in the company's currency;
+    None for no limit) waits for the company's approver. Kept in the company's history."""
+    if limit is not None:
+        limit = quantize(to_decimal(limit), company.currency)
+        if limit < 0:
+            raise ValidationFailed(_("The limit cannot be below zero."), field="buyer_order_limit", code="min_value")
+    with transaction.atomic():
+        company = Company.objects.select_for_update(no_key=True).get(pk=company.pk)
+        if company.buyer_order_limit != limit:
+            company.buyer_order_limit = limit
+            company._change_reason = "buyer order limit set in the portal"
+            company.save(update_fields=["buyer_order_limit"])
+        return company
 
 
 # --- addresses ---------------------------------------------------------------------------------

@@ -117,6 +117,37 @@ def test_dealer_admin_invites_changes_role_and_deactivates(client, alpha, django
     assert response.status_code == 200 and "only dealer admin" in response.content.decode()
 
 
+def test_dealer_admin_sets_and_clears_the_buyer_order_limit(client, alpha):
+    company = alpha["company"]
+    client.force_login(alpha["admin"])
+    url = reverse("portal:dealer_buyer_limit")
+    page = client.get(reverse("portal:dealer_users")).content.decode()
+    assert "orders go straight to us" in page and 'action="%s"' % url in page
+
+    for bad in ("-5", "abc", "1e3", "12.345"):
+        response = client.post(url, {"buyer_order_limit": bad})
+        assert response.status_code == 422 and "buyer_order_limit" in response.context["limit_form"].errors, bad
+    company.refresh_from_db()
+    assert company.buyer_order_limit is None
+
+    response = client.post(url, {"buyer_order_limit": "5000"}, follow=True)
+    company.refresh_from_db()
+    assert company.buyer_order_limit == Decimal("5000.00")
+    assert "orders above ¥5,000.00 now wait for an approver." in response.content.decode()
+    assert company.history.first().history_change_reason == "buyer order limit set in the portal"
+    # the admin is the only one who may approve so far: no warning; everyone sees the rule
+    assert "Nobody active here is an approver" not in response.content.decode()
+    client.force_login(alpha["buyer"])
+    account = client.get(reverse("portal:account")).content.decode()
+    assert 'data-field="buyer-limit"' in account and "¥5,000.00" in account
+    assert client.post(url, {"buyer_order_limit": ""}).status_code == 403  # buyers cannot change it
+
+    client.force_login(alpha["admin"])
+    client.post(url, {"buyer_order_limit": ""})
+    company.refresh_from_db()
+    assert company.buyer_order_limit is None
+
+
 def test_only_dealer_admins_manage_users_and_addresses(client, alpha):
     address = AddressFactory(company=alpha["company"])
     client.force_login(alpha["buyer"])

@@ -12,10 +12,11 @@ from django.views.decorators.http import require_POST
 from oms.actions import run_action
 from oms.errors import DomainError
 from oms.pagination import keyset_page
-from oms.permissions import Perm, dealer_account, dealer_required, has_perm
+from oms.money import format_money
+from oms.permissions import DealerRole, Perm, dealer_account, dealer_required, has_perm
 
 from .. import selectors, services
-from ..forms import AddressForm, InviteForm, RoleForm, TicketForm, TicketReplyForm
+from ..forms import AddressForm, BuyerLimitForm, InviteForm, RoleForm, TicketForm, TicketReplyForm
 from ..models import Address, DealerAccount, LoyaltyEntry, Ticket, TicketAttachment, TicketStatus
 from ..selectors import active_loyalty_rule
 from ..services.tickets import DEALER_TRANSITIONS
@@ -191,6 +192,17 @@ def _member(request, pk) -> DealerAccount:
         raise Http404
 
 
+def _users_page(request, company, *, form=None, limit_form=None):
+    form = form or InviteForm()
+    limit_form = limit_form or BuyerLimitForm(initial={"buyer_order_limit": company.buyer_order_limit})
+    members = list(selectors.dealer_users(company).order_by("user__username"))
+    return render(request, "customers/portal_users.html", {
+        "company": company, "form": form, "limit_form": limit_form, "members": members,
+        "roles": RoleForm.base_fields["role"].choices,
+        "has_approver": any(m.is_active and m.role != DealerRole.BUYER for m in members),
+    }, status=422 if form.errors or limit_form.errors else 200)
+
+
 @dealer_required(Perm.PORTAL_ADMIN)
 def dealer_users(request):
     company = _company(request)
@@ -206,10 +218,29 @@ def dealer_users(request):
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": invited.user.email})
             return redirect("portal:dealer_users")
-    return render(request, "customers/portal_users.html", {
-        "company": company, "form": form, "members": list(selectors.dealer_users(company).order_by("user__username")),
-        "roles": RoleForm.base_fields["role"].choices,
-    }, status=422 if form.errors else 200)
+    return _users_page(request, company, form=form)
+
+
+@dealer_required(Perm.PORTAL_ADMIN)
+@require_POST
+def dealer_buyer_limit(request):
+    """The dealer admin sets (or clears) the total above which a buyer's order needs approval."""
+    company = _company(request)
+    form = BuyerLimitForm(request.POST)
+    if form.is_valid():
+        try:
+            company = services.set_buyer_order_limit(actor=request.user, company=company,
+                                                     limit=form.cleaned_data["buyer_order_limit"])
+        except DomainError as err:
+            form.add_domain_error(err)
+        else:
+            if company.buyer_order_limit is None:
+                messages.success(request, _("Buyers' orders no longer need approval."))
+            else:
+                messages.success(request, _("Buyers' orders above %(limit)s now wait for an approver.")
+                                 % {"limit": format_money(company.buyer_order_limit, company.currency)})
+            return redirect("portal:dealer_users")
+    return _users_page(request, company, limit_form=form)
 
 
 @dealer_required(Perm.PORTAL_ADMIN)
