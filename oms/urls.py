@@ -80,6 +80,7 @@ console_patterns = (
         path("orders/<int:pk>/approve/", order_detail.order_approve, name="order_approve"),
         path("orders/<int:pk>/reject/", order_detail.order_reject, name="order_reject"),
         path("orders/<int:pk>/cancel/", order_detail.order_cancel, name="order_cancel"),
+        path("orders/<int:pk>/complete/", order_detail.order_complete, name="order_complete"),
         path("orders/<int:pk>/hold/", order_detail.order_hold, name="order_hold"),
         path("orders/<int:pk>/edit/", order_edit.order_edit, name="order_edit"),
         path("orders/<int:pk>/tags/", order_detail.order_tags, name="order_tags"),

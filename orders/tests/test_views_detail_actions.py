@@ -443,3 +443,32 @@ def test_hold_only_by_post(client, stocked):
     order = place(stocked)
     client.force_login(stocked["sales"])
     assert client.get(url("order_hold", order)).status_code == 405
+
+
+# --- complete --------------------------------------------------------------------------------
+
+def test_sales_completes_a_delivered_order_from_its_page(client, stocked):
+    from tests.factories import deliver_order
+
+    order = place(stocked)
+    client.force_login(stocked["sales"])
+    assert url("order_complete", order) not in client.get(url("order_detail", order)).content.decode()
+    refused = follow(client, "order_complete", order)  # not delivered yet: a message, not a 500
+    order.refresh_from_db()
+    assert order.status == Status.ALLOCATED and refused.status_code == 200 and messages_of(refused)
+
+    deliver_order(order, stocked["warehouse"])
+    order.refresh_from_db()
+    page = client.get(url("order_detail", order)).content.decode()
+    assert order.status == Status.DELIVERED and url("order_complete", order) in page
+    assert "The order is not paid yet: it keeps counting against the customer" in page
+
+    client.force_login(stocked["warehouse"])
+    assert client.post(url("order_complete", order)).status_code == 403
+    client.force_login(stocked["sales"])
+    response = follow(client, "order_complete", order, {"comment": "All signed for"})
+    order.refresh_from_db()
+    assert order.status == Status.COMPLETED
+    assert f"{order.number} completed." in messages_of(response)
+    assert order.events.filter(message="All signed for").exists()
+    assert url("order_complete", order) not in response.content.decode()

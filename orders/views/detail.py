@@ -14,7 +14,7 @@ from oms.permissions import Perm, StaffRole, perms_of, staff_required
 from .. import selectors, selectors_console
 from ..forms import CancelForm, CommentForm, DecisionForm, HoldForm, NoteForm, TagsForm
 from ..models import Order, OrderApproval, Shipment, Status
-from ..services import changes, workflow
+from ..services import changes, fulfilment, workflow
 from ..state import CANCELLABLE, EDITABLE
 from .common import status_text
 
@@ -40,6 +40,7 @@ def allowed_actions(user, order, approvals, shipments=()):
         "can_release": manage and order.status == Status.ON_HOLD,
         "can_decide": may_decide,
         "can_cancel": manage and order.status in CANCELLABLE,
+        "can_complete": manage and order.status == Status.DELIVERED,
         "can_hold": manage and order.status in changes.HOLDABLE and not started,
         "can_edit": manage and order.status in EDITABLE and not started,
         "can_edit_tags": manage,
@@ -63,6 +64,7 @@ def order_detail(request, pk):
     context.update({
         "tags_form": TagsForm(initial={"tags": order.tags}), "decision_form": DecisionForm(),
         "cancel_form": CancelForm(), "note_form": NoteForm(), "release_form": CommentForm(),
+        "complete_form": CommentForm(auto_id="id_complete_%s"),
         "hold_form": HoldForm(auto_id="id_hold_%s"),  # its own ids: the cancel form has a `reason` too
         "payment_terms": dict(Company.PaymentTerms.choices).get(order.payment_terms, order.payment_terms),
     })
@@ -128,6 +130,19 @@ def order_cancel(request, pk):
     data = _cleaned(CancelForm(request.POST))
     run_action(request, lambda: workflow.cancel_order(actor=request.user, order=order, reason=data.get("reason", "")),
                _("%(number)s cancelled; its reserved stock was released.") % {"number": order.number})
+    return back_to(request, "console:order_detail", pk)
+
+
+@staff_required(Perm.ORDERS_MANAGE)
+@require_POST
+def order_complete(request, pk):
+    """Close a delivered order: the customer has everything; an unpaid one still counts
+    against credit until its invoice is paid."""
+    order = _order(pk)
+    data = _cleaned(CommentForm(request.POST))
+    run_action(request, lambda: fulfilment.complete_order(actor=request.user, order=order,
+                                                          comment=data.get("comment", "")),
+               _("%(number)s completed.") % {"number": order.number})
     return back_to(request, "console:order_detail", pk)
 
 
