@@ -92,6 +92,7 @@ console_patterns = (
         path("fulfilment/pick-list/", order_fulfilment.pick_list, name="pick_list"),
         path("fulfilment/shipments/<int:pk>/", order_fulfilment.shipment_detail, name="shipment_detail"),
         path("fulfilment/shipments/<int:pk>/scan/", order_fulfilment.shipment_scan, name="shipment_scan"),
+        path("fulfilment/shipments/<int:pk>/unpack/", order_fulfilment.shipment_unpack, name="shipment_unpack"),
         path("fulfilment/shipments/<int:pk>/ship/", order_fulfilment.shipment_ship, name="shipment_ship"),
         path("fulfilment/shipments/<int:pk>/deliver/", order_fulfilment.shipment_deliver, name="shipment_deliver"),
         path("fulfilment/shipments/<int:pk>/tracking/", order_fulfilment.shipment_tracking, name="shipment_tracking"),

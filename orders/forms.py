@@ -210,6 +210,12 @@ class ScanForm(DomainErrorForm):
                                   widget=forms.NumberInput(attrs={"min": 1, "class": "qty-input"}))
 
 
+class UnpackForm(DomainErrorForm):
+    line = forms.IntegerField(widget=forms.HiddenInput)
+    quantity = forms.IntegerField(label=_("Units"), min_value=1, max_value=10_000, initial=1,
+                                  widget=forms.NumberInput(attrs={"min": 1, "class": "qty-input"}))
+
+
 CARRIERS = ["SF Express", "JD Logistics", "ZTO Express", "YTO Express", "STO Express", "Yunda", "EMS", "Deppon"]
 
 

@@ -111,6 +111,35 @@ def pack_item(*, actor, shipment, code, quantity=1):
         return line
 
 
+def unpack_item(*, actor, shipment, line_id, quantity=1):
+    """Take units of one line back out of the box (a wrong count, a damaged unit swapped).
+    A packed shipment goes back to packing, and its order with it; once shipped, nothing can
+    be taken out."""
+    if quantity < 1:
+        raise ValidationFailed(_("The quantity must be more than zero."), field="quantity", code="invalid_quantity")
+    with transaction.atomic():
+        order = lock_order(shipment.order_id)
+        shipment = _lock_shipment(shipment, {SS.PICKING, SS.PACKED})
+        line = (ShipmentLine.objects.select_for_update().select_related("order_line__product")
+                .filter(shipment=shipment, pk=line_id).first())
+        if line is None:
+            raise WrongItem(_("That line is not in shipment %(number)s.") % {"number": shipment.number})
+        sku = line.order_line.product.sku
+        if quantity > line.packed_quantity:
+            raise WrongItem(_("Only %(packed)d %(sku)s are in the box.") % {"packed": line.packed_quantity, "sku": sku},
+                            field="quantity")
+        line.packed_quantity -= quantity
+        line.save(update_fields=["packed_quantity"])
+        record_event(order, OrderEvent.Kind.SHIPMENT, actor=actor,
+                     message=_("%(n)d × %(sku)s taken out of shipment %(number)s.")
+                     % {"n": quantity, "sku": sku, "number": shipment.number})
+        if shipment.status == SS.PACKED:
+            shipment.status = SS.PICKING
+            shipment.save(update_fields=["status"])
+            _follow_shipments(actor=actor, order=order)
+        return line
+
+
 def ship_shipment(*, actor, shipment, carrier, tracking_number, service="", cost=None, box=""):
     """Hand the packed shipment to the carrier: the reservation is consumed in the ledger."""
     if not (carrier or "").strip():

@@ -191,6 +191,51 @@ def test_scan_with_a_quantity(client, picking):
     assert "Packed VALVE: 2 of 2." in html
 
 
+def test_take_units_back_out_of_a_packed_box(client, picking, floor):
+    order, shipment = picking
+    scan(client, shipment, "VALVE", quantity="2")
+    scan(client, shipment, "TAPE")
+    shipment.refresh_from_db()
+    order.refresh_from_db()
+    assert shipment.status == Shipment.Status.PACKED and order.status == Status.PACKED
+    valve = shipment.lines.get(order_line__product__sku="VALVE")
+    html = client.get(url("shipment_detail", shipment)).content.decode()
+    assert url("shipment_unpack", shipment) in html and f'id="unpack-{valve.pk}"' in html
+
+    unpack = url("shipment_unpack", shipment)
+    too_many = client.post(unpack, {"line": valve.pk, "quantity": "3"}, headers={"HX-Request": "true"}).content.decode()
+    assert "Only 2 VALVE are in the box." in too_many
+    assert "This field is required." in client.post(unpack, {"line": valve.pk}, headers={"HX-Request": "true"}).content.decode()
+    other = allocated(floor, [{"sku": "TAPE", "quantity": 1}]).shipments.get().lines.get()
+    assert "That line is not in shipment" in client.post(unpack, {"line": other.pk, "quantity": "1"},
+                                                          headers={"HX-Request": "true"}).content.decode()
+
+    html = client.post(unpack, {"line": valve.pk, "quantity": "1"}, headers={"HX-Request": "true"}).content.decode()
+    assert "Took out 1 VALVE: 1 of 2 packed." in html and "2 of 3 units packed" in html
+    assert 'hx-swap-oob="true"' in html and 'data-status="picking"' in html  # the badge follows
+    assert url("shipment_ship", shipment) not in html  # no shipping a box that is short
+    shipment.refresh_from_db()
+    order.refresh_from_db()
+    assert shipment.status == Shipment.Status.PICKING and order.status == Status.PICKING
+    assert order.events.filter(message=f"1 × VALVE taken out of shipment {shipment.number}.").exists()
+
+    scan(client, shipment, "VALVE")  # the replacement unit
+    shipment.refresh_from_db()
+    assert shipment.status == Shipment.Status.PACKED
+
+
+def test_nothing_is_taken_out_of_a_shipped_box(client, picking):
+    _order, shipment = picking
+    scan(client, shipment, "VALVE", quantity="2")
+    scan(client, shipment, "TAPE")
+    client.post(url("shipment_ship", shipment), {"carrier": "SF Express", "tracking_number": "SF1"})
+    line = shipment.lines.get(order_line__product__sku="TAPE")
+    response = client.post(url("shipment_unpack", shipment), {"line": line.pk, "quantity": "1"}, follow=True)
+    assert any("cannot be done now" in m for m in messages_of(response))
+    line.refresh_from_db()
+    assert line.packed_quantity == 1
+
+
 def test_scan_without_htmx_redirects_with_a_message(client, picking):
     _order, shipment = picking
     response = client.post(url("shipment_scan", shipment), {"code": "nope"}, follow=True)
@@ -233,5 +278,7 @@ def test_only_warehouse_roles_work_the_floor(client, picking, staff_user, role):
     assert client.get(LIST).status_code == 403
     assert client.get(url("shipment_detail", shipment)).status_code == 403
     assert scan(client, shipment, "VALVE").status_code == 403
+    line = shipment.lines.get(order_line__product__sku="VALVE")
+    assert client.post(url("shipment_unpack", shipment), {"line": line.pk, "quantity": "1"}).status_code == 403
     assert client.get(url("packing_slip", shipment)).status_code == 403
     assert shipment.lines.get(order_line__product__sku="VALVE").packed_quantity == 0

@@ -17,7 +17,7 @@ from oms.actions import back_to
 from oms.permissions import Perm, staff_required
 
 from .. import documents, selectors_console
-from ..forms import CARRIERS, TRACKING_CSV_COLUMNS, ScanForm, ShipForm, ShipmentFilterForm, TrackingCsvForm, TrackingEventForm
+from ..forms import CARRIERS, TRACKING_CSV_COLUMNS, ScanForm, ShipForm, ShipmentFilterForm, TrackingCsvForm, TrackingEventForm, UnpackForm
 from ..models import Order, Shipment
 from ..services import fulfilment, tracking
 from .common import ints, pdf_response, template_for
@@ -143,7 +143,16 @@ def shipment_scan(request, pk):
             scan_ok = _("Packed %(sku)s: %(packed)d of %(quantity)d.") % {
                 "sku": line.order_line.product.sku, "packed": line.packed_quantity, "quantity": line.quantity}
     else:
-        scan_error = " ".join(e for errors in form.errors.values() for e in errors)
+        scan_error = _form_error_text(form)
+    return _packing_response(request, pk, scan_error, scan_ok)
+
+
+def _form_error_text(form):
+    return " ".join(e for errors in form.errors.values() for e in errors)
+
+
+def _packing_response(request, pk, scan_error, scan_ok):
+    """After a scan or a take-out: the packing block again (htmx), or the page with a message."""
     if not request.htmx:
         if scan_error:
             messages.error(request, scan_error)
@@ -152,6 +161,28 @@ def shipment_scan(request, pk):
         return redirect("console:shipment_detail", pk)
     context = {**_packing_context(_load(pk), scan_error=scan_error, scan_ok=scan_ok), "oob": True}
     return render(request, "orders/shipment_detail.html#packing", context)
+
+
+@staff_required(Perm.INVENTORY_MANAGE)
+@require_POST
+def shipment_unpack(request, pk):
+    """Take units of one line back out of the box."""
+    shipment = _load(pk)
+    form = UnpackForm(request.POST)
+    scan_error = scan_ok = ""
+    if form.is_valid():
+        try:
+            line = fulfilment.unpack_item(actor=request.user, shipment=shipment, line_id=form.cleaned_data["line"],
+                                          quantity=form.cleaned_data["quantity"])
+        except DomainError as err:
+            scan_error = str(err.message)
+        else:
+            scan_ok = _("Took out %(n)d %(sku)s: %(packed)d of %(quantity)d packed.") % {
+                "n": form.cleaned_data["quantity"], "sku": line.order_line.product.sku,
+                "packed": line.packed_quantity, "quantity": line.quantity}
+    else:
+        scan_error = _form_error_text(form)
+    return _packing_response(request, pk, scan_error, scan_ok)
 
 
 @staff_required(Perm.INVENTORY_MANAGE)
