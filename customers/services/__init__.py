@@ -13,7 +13,9 @@ from .dealers import (
     change_dealer_role, create_address, create_dealer_user, deactivate_dealer_user, invite_dealer_user,
     reactivate_dealer_user, set_buyer_order_limit, set_default_address, update_address,
 )
-from .loyalty import adjust_points, award_points, points_value, points_worth, redeem_points, return_order_points
+from .loyalty import (
+    adjust_points, award_points, follow_order_payment, points_value, points_worth, redeem_points, return_order_points,
+)
 from .tickets import (
     assign_ticket, change_ticket_status, close_ticket, open_ticket, remind_overdue_tickets, reopen_ticket,
     reply_to_ticket,
@@ -23,7 +25,8 @@ __all__ = [
     "add_customer_note", "hold_credit", "release_credit",
     "change_dealer_role", "create_address", "create_dealer_user", "deactivate_dealer_user", "invite_dealer_user",
     "reactivate_dealer_user", "set_buyer_order_limit", "set_default_address", "update_address",
-    "adjust_points", "award_points", "points_value", "points_worth", "redeem_points", "return_order_points",
+    "adjust_points", "award_points", "follow_order_payment", "points_value", "points_worth", "redeem_points",
+    "return_order_points",
     "assign_ticket", "change_ticket_status", "close_ticket", "open_ticket", "remind_overdue_tickets",
     "reopen_ticket", "reply_to_ticket",
 ]

@@ -119,6 +119,34 @@ def redeem_points(*, actor, company, points, reference) -> Decimal:
     return discount
 
 
+def _paid_reference(order_number):
+    return f"paid:{order_number}"[:80]
+
+
+def follow_order_payment(*, actor, company, order_number, kept, reason) -> int:
+    """Points follow the money: after a refund an order keeps the share `kept` (0 to 1) of
+    the points it earned, floor(earned × kept); paid again, it gets them back. Each change is
+    one adjustment with reference "paid:<order>", never taking the balance below zero. Call
+    it with the order locked. Returns the change to the balance."""
+    company_id = company.pk if isinstance(company, Company) else company
+    entries = list(LoyaltyEntry.objects.filter(company_id=company_id).filter(
+        Q(kind=LoyaltyEntry.Kind.EARNED, order_number=order_number)
+        | Q(kind=LoyaltyEntry.Kind.ADJUSTED, reference=_paid_reference(order_number))))
+    earned = sum(e.points for e in entries if e.kind == LoyaltyEntry.Kind.EARNED)
+    if not earned:
+        return 0
+    kept = min(max(Decimal(kept), Decimal(0)), Decimal(1))
+    target = int((earned * kept).to_integral_value(rounding=ROUND_FLOOR))
+    held = sum(e.points for e in entries)
+    with transaction.atomic():
+        account = _lock_account(company_id)
+        change = max(target - held, -account.balance)
+        if change:
+            _write(account, kind=LoyaltyEntry.Kind.ADJUSTED, points=change, reference=_paid_reference(order_number),
+                   actor=actor, note=str(reason)[:200])
+        return change
+
+
 def return_order_points(*, actor, company, order_number, reason) -> int:
     """The order was cancelled: the points redeemed on it come back and the points it earned go
     (as far as the balance still holds them), in one adjustment that names the order. Runs
@@ -127,13 +155,13 @@ def return_order_points(*, actor, company, order_number, reason) -> int:
     company_id = company.pk if isinstance(company, Company) else company
     entries = list(LoyaltyEntry.objects.filter(company_id=company_id).filter(
         Q(kind=LoyaltyEntry.Kind.REDEEMED, reference=order_number) | Q(kind=LoyaltyEntry.Kind.EARNED, order_number=order_number)
-        | Q(kind=LoyaltyEntry.Kind.ADJUSTED, reference=reference)))
-    if not entries or any(e.kind == LoyaltyEntry.Kind.ADJUSTED for e in entries):
+        | Q(kind=LoyaltyEntry.Kind.ADJUSTED, reference__in=[reference, _paid_reference(order_number)])))
+    if not entries or any(e.kind == LoyaltyEntry.Kind.ADJUSTED and e.reference == reference for e in entries):
         return 0  # the order used and earned no points (most orders: no balance row is touched), or was reversed
     with transaction.atomic():  # the caller holds the order's lock: no entry of this order appears meanwhile
         account = _lock_account(company_id)
         redeemed = -sum(e.points for e in entries if e.kind == LoyaltyEntry.Kind.REDEEMED)
-        earned = sum(e.points for e in entries if e.kind == LoyaltyEntry.Kind.EARNED)
+        earned = sum(e.points for e in entries if e.kind != LoyaltyEntry.Kind.REDEEMED)  # less any refunds took back
         change = redeemed - min(earned, account.balance + redeemed)
         if change:
             _write(account, kind=LoyaltyEntry.Kind.ADJUSTED, points=change, reference=reference, actor=actor,

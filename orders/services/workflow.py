@@ -1,6 +1,7 @@
 """Review, holds, approval, allocation, cancellation: the order's path to the warehouse."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,7 +13,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from customers.services import award_points, return_order_points
+from customers.services import award_points, follow_order_payment, return_order_points
 from inventory.atp import active_warehouses
 from inventory.errors import InsufficientStock
 from inventory.models import Stock
@@ -133,16 +134,37 @@ def release_hold(*, actor, order, comment=""):
         return submit_order(actor=actor, order=order)
 
 
-def record_payment_refunded(*, actor, order):
-    """Every payment of the order was refunded (called by payments): it is no longer paid."""
+def record_payment_refunded(*, actor, order, unpaid=True):
+    """Money paid for the order was refunded (called by payments, with the refund's rows
+    locked). `unpaid`: what is still paid no longer covers the order, so it is no longer paid.
+    Its loyalty points follow what is still paid on it."""
     with transaction.atomic():
         order = lock_order(order)
-        if order.is_paid:
+        if unpaid and order.is_paid:
             order.is_paid = False
             order.save(update_fields=["is_paid"])
             record_event(order, OrderEvent.Kind.NOTE, actor=actor,
                          message=_("Payment refunded: the order is no longer paid."))
+        _points_follow_payment(actor, order, _("Order %(number)s refunded") % {"number": order.number})
         return order
+
+
+def _points_follow_payment(actor, order, reason):
+    """The points an order earned follow what is paid on it: all of them while it is paid,
+    else the share of its total still paid (a refund takes some back, paying again returns
+    them). Noted on the timeline when they change."""
+    if order.is_paid:
+        kept = Decimal(1)
+    else:
+        kept = order.amount_paid / order.total if order.total > 0 else Decimal(0)
+    change = follow_order_payment(actor=actor, company=order.company_id, order_number=order.number, kept=kept,
+                                  reason=reason)
+    if change < 0:
+        record_event(order, OrderEvent.Kind.NOTE, actor=actor, data={"points": change},
+                     message=_("%(points)d loyalty points taken back with the refund.") % {"points": -change})
+    elif change > 0:
+        record_event(order, OrderEvent.Kind.NOTE, actor=actor, data={"points": change},
+                     message=_("%(points)d loyalty points given back: the order is paid again.") % {"points": change})
 
 
 def record_payment_received(*, actor, order):
@@ -155,6 +177,7 @@ def record_payment_received(*, actor, order):
         # loyalty points are earned on paid orders (once per order number, by the active rule)
         award_points(company=order.company, order_number=order.number, amount=order.total, currency=order.currency,
                      reason=_("Order paid"), actor=actor)
+        _points_follow_payment(actor, order, _("Order %(number)s paid again") % {"number": order.number})
         if order.status == Status.ON_HOLD and not keep_reservations(ref_type=RESERVATION_REF, ref_id=order.pk):
             _drop_lapsed_allocation(order)  # the unpaid hold had expired: allocate afresh below
         if order.status == Status.ON_HOLD and only_awaiting_payment(order.hold_reasons):

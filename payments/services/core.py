@@ -214,9 +214,9 @@ def refund_payment(*, actor, payment, amount, reason) -> Refund:
         if amount > payment.refundable:
             raise RefundNotAllowed(_("At most %(left)s can still be refunded on payment %(number)s.")
                                    % {"left": payment.refundable, "number": payment.display_number}, field="amount")
-        reopened = set()
+        touched = set()
         if amount > payment.unallocated:
-            reopened = invoicing.release_allocations(payment, amount - payment.unallocated)
+            touched = invoicing.release_allocations(payment, amount - payment.unallocated)
         gateway_ref = ""
         gw = get_gateway(payment.gateway) if payment.gateway in enabled_gateways() else None
         if gw is not None:
@@ -235,22 +235,23 @@ def refund_payment(*, actor, payment, amount, reason) -> Refund:
         transition_payment(payment, PaymentStatus.REFUNDED if payment.amount_refunded >= payment.amount
                            else PaymentStatus.PARTIALLY_REFUNDED)
         if payment.order_id and payment.status == PaymentStatus.REFUNDED:
-            reopened.add(payment.order_id)
-        for order in Order.objects.only("pk", "is_paid", "total", "currency").filter(pk__in=reopened).order_by("pk"):
-            _order_unpaid_after_refund(actor, order)
+            touched.add(payment.order_id)
+        for order in Order.objects.only("pk", "is_paid", "total", "currency").filter(pk__in=touched).order_by("pk"):
+            _order_after_refund(actor, order)
         return refund
 
 
-def _order_unpaid_after_refund(actor, order):
-    """The refund reopened the order's invoice, or gave back a whole payment of the order: when
-    what was paid for the order no longer covers it, it is no longer paid (and the credit check
-    counts it again). A refund of money no invoice needed — an overpayment, or one of two
-    payments for the same order — leaves the flag. Lock order: payment, invoices, then the
-    orders in id order — as in mark_paid."""
+def _order_after_refund(actor, order):
+    """The refund took money back from the order's invoice, or gave back a whole payment of the
+    order: when what was paid for the order no longer covers it, it is no longer paid (and the
+    credit check counts it again), and its loyalty points follow what is still paid. A refund
+    of money no invoice needed (an overpayment, or one of two payments for the same order)
+    leaves the flag. Lock order: payment, invoices, then the orders in id order, as in
+    mark_paid."""
     from orders.services.workflow import record_payment_refunded
 
-    if order.is_paid and _order_outstanding(order) > 0:
-        record_payment_refunded(actor=actor if actor is not None and actor.pk else None, order=order)
+    record_payment_refunded(actor=actor if actor is not None and actor.pk else None, order=order,
+                            unpaid=order.is_paid and _order_outstanding(order) > 0)
 
 
 def cancel_payment(*, actor, payment) -> Payment:

@@ -283,8 +283,8 @@ def void_for_cancelled_order(*, actor, order, reason):
 def release_allocations(payment, amount):
     """Take `amount` of a payment's allocations back (newest first), reopening the invoices:
     used when a refund gives back money that had paid invoices. Payment row already locked.
-    Returns the ids of the orders whose invoice was paid and now owes money again."""
-    left, reopened = amount, set()
+    Returns the ids of the orders whose invoices it took money from."""
+    left, touched = amount, set()
     for alloc in payment.allocations.select_related(None).order_by("-pk"):
         if left <= 0:
             break
@@ -294,11 +294,10 @@ def release_allocations(payment, amount):
             alloc.delete()
         else:
             PaymentAllocation.objects.filter(pk=alloc.pk).update(amount=F("amount") - take)
-        was_paid = invoice.status == Invoice.Status.PAID
         _paid_on_invoice(invoice, -take)
-        if was_paid and invoice.status != Invoice.Status.PAID and invoice.order_id:
-            reopened.add(invoice.order_id)
+        if invoice.order_id:
+            touched.add(invoice.order_id)
         payment.amount_allocated -= take
         left -= take
     Payment.objects.filter(pk=payment.pk).update(amount_allocated=payment.amount_allocated)
-    return reopened
+    return touched

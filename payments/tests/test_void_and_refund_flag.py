@@ -161,3 +161,40 @@ def test_full_refund_leaves_the_flag_when_another_payment_covers_the_order(prepa
     refund_payment(actor=None, payment=first, amount=first.amount, reason="Paid twice")
     order.refresh_from_db()
     assert order.is_paid
+
+
+@pytest.mark.django_db
+def test_loyalty_points_follow_a_refund_and_come_back_when_paid_again(prepaid_shop, place):
+    """Points are earned on paid orders: a refund takes back the share of points of the money
+    given back; paid again, the order has them all back; cancelled, what it still holds goes."""
+    from customers.selectors import loyalty_balance
+    from orders.services.workflow import cancel_order
+    from payments.services import allocate_payment
+    from tests.factories import LoyaltyRuleFactory
+
+    LoyaltyRuleFactory(points_per_unit=Decimal("1"))
+    order = place(prepaid_shop, qty=4)
+    company = order.company
+    transfer = record_bank_transfer(actor=None, amount=order.total, reference="BOC-P1", order=order)
+    earned = int(order.total)
+    assert loyalty_balance(company) == earned
+
+    refund_payment(actor=None, payment=transfer, amount="226.00", reason="One valve returned")
+    order.refresh_from_db()
+    kept = int(earned * (order.total - Decimal("226.00")) / order.total)
+    assert not order.is_paid and loyalty_balance(company) == kept
+    assert order.events.filter(message=f"{earned - kept} loyalty points taken back with the refund.").exists()
+
+    rest = record_bank_transfer(actor=None, amount="226.00", reference="BOC-P2", company=company, currency=order.currency)
+    allocate_payment(actor=None, payment=rest, invoice=Invoice.objects.get(order=order))
+    order.refresh_from_db()
+    assert order.is_paid and loyalty_balance(company) == earned
+    assert order.events.filter(data__points=kept - earned).count() == 1  # taken back
+    assert order.events.filter(message=f"{earned - kept} loyalty points given back: the order is paid again.").exists()
+
+    refund_payment(actor=None, payment=rest, amount="100.00", reason="Goodwill")
+    order.refresh_from_db()
+    held = loyalty_balance(company)
+    assert held < earned
+    cancel_order(actor=prepaid_shop["sales"], order=order, reason="Customer gave up")
+    assert loyalty_balance(company) == 0  # what the order still held goes, nothing more
