@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -195,6 +196,14 @@ class Address(models.Model):
 
     def __str__(self):
         return ", ".join(p for p in [self.label or self.recipient, self.line1, self.city] if p)
+
+    def clean(self):
+        from .validators import phone_problem, postal_code_problem
+
+        problems = {"phone": phone_problem(self.phone), "postal_code": postal_code_problem(self.postal_code, self.country)}
+        problems = {field: message for field, message in problems.items() if message}
+        if problems:
+            raise ValidationError(problems)
 
     @property
     def is_complete(self):

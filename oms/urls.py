@@ -171,6 +171,7 @@ portal_patterns = (
         path("account/addresses/new/", customer_portal.address_create, name="address_create"),
         path("account/addresses/<int:pk>/edit/", customer_portal.address_edit, name="address_edit"),
         path("account/addresses/<int:pk>/default/", customer_portal.address_default, name="address_default"),
+        path("account/addresses/<int:pk>/delete/", customer_portal.address_delete, name="address_delete"),
         path("account/users/", customer_portal.dealer_users, name="dealer_users"),
         path("account/users/buyer-limit/", customer_portal.dealer_buyer_limit, name="dealer_buyer_limit"),
         path("account/users/<int:pk>/role/", customer_portal.dealer_user_role, name="dealer_user_role"),

@@ -10,7 +10,7 @@ submodules, so the split can change without breaking callers."""
 
 from .accounts import add_customer_note, hold_credit, release_credit
 from .dealers import (
-    change_dealer_role, create_address, create_dealer_user, deactivate_dealer_user, invite_dealer_user,
+    change_dealer_role, create_address, create_dealer_user, deactivate_dealer_user, delete_address, invite_dealer_user,
     reactivate_dealer_user, set_buyer_order_limit, set_default_address, update_address,
 )
 from .loyalty import (
@@ -23,7 +23,8 @@ from .tickets import (
 
 __all__ = [
     "add_customer_note", "hold_credit", "release_credit",
-    "change_dealer_role", "create_address", "create_dealer_user", "deactivate_dealer_user", "invite_dealer_user",
+    "change_dealer_role", "create_address", "create_dealer_user", "deactivate_dealer_user", "delete_address",
+    "invite_dealer_user",
     "reactivate_dealer_user", "set_buyer_order_limit", "set_default_address", "update_address",
     "adjust_points", "award_points", "follow_order_payment", "points_value", "points_worth", "redeem_points",
     "return_order_points",

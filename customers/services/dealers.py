@@ -187,6 +187,21 @@ def update_address(*, actor, company: Company, address: Address, **data) -> Addr
         return _save_address(address, data)
 
 
+def delete_address(*, actor, company: Company, address: Address) -> Address:
+    """Remove an address the company no longer uses. Orders keep the copy they were placed
+    with; the default of its kind cannot go until another address is made the default."""
+    with transaction.atomic():
+        Company.objects.select_for_update().filter(pk=company.pk).first()  # as for default changes
+        address = Address.objects.select_for_update().filter(pk=address.pk, company=company).first()
+        if address is None:
+            raise PermissionDeniedError(_("This address belongs to another company."))
+        if address.is_default:
+            raise ValidationFailed(_("This is your default %(kind)s address; make another one the default first.")
+                                   % {"kind": address.get_kind_display().lower()}, code="default_address")
+        address.delete()
+        return address
+
+
 def set_default_address(*, actor, company: Company, address: Address) -> Address:
     """Make `address` the company's default for its kind (the previous default stops being one)."""
     with transaction.atomic():

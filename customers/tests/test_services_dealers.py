@@ -104,7 +104,7 @@ def test_cannot_manage_another_companys_user(dealer_company):
 
 def test_addresses_first_is_default_and_default_moves(dealer_company):
     company, admin = dealer_company
-    data = dict(kind="shipping", recipient="Wang", phone="138", line1="1 Road", city="Hangzhou", province="ZJ",
+    data = dict(kind="shipping", recipient="Wang", phone="138 0013 8000", line1="1 Road", city="Hangzhou", province="ZJ",
                 region="east")
     first = create_address(actor=admin, company=company, label="Main", **data)
     second = create_address(actor=admin, company=company, label="Depot", **data)

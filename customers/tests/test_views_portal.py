@@ -159,7 +159,7 @@ def test_only_dealer_admins_manage_users_and_addresses(client, alpha):
 
 def test_dealer_admin_adds_edits_and_sets_default_address(client, alpha):
     client.force_login(alpha["admin"])
-    data = {"kind": "shipping", "label": "North depot", "recipient": "Zhao", "phone": "139", "line1": "8 Road",
+    data = {"kind": "shipping", "label": "North depot", "recipient": "Zhao", "phone": "139 0000 1234", "line1": "8 Road",
             "city": "Suzhou", "province": "Jiangsu", "region": "east", "country": "CN"}
     bad = client.post(reverse("portal:address_create"), {**data, "recipient": "", "region": "mars"})
     assert bad.status_code == 422 and {"recipient", "region"} <= set(bad.context["form"].errors)
@@ -172,6 +172,46 @@ def test_dealer_admin_adds_edits_and_sets_default_address(client, alpha):
     north.refresh_from_db()
     south.refresh_from_db()
     assert south.is_default and not north.is_default and north.city == "Wuxi"
+
+
+@pytest.mark.parametrize("phone, postal_code, bad_fields", [
+    ("139", "200120", {"phone"}),
+    ("call me", "200120", {"phone"}),
+    ("139 0000 1234", "2001", {"postal_code"}),
+    ("12", "ABC123", {"phone", "postal_code"}),  # every problem at once
+    ("+86 21-6234 5678 转 801", "200120", set()),
+    ("(021) 62345678", "", set()),
+])
+def test_address_phone_and_postal_code_are_checked(client, alpha, phone, postal_code, bad_fields):
+    client.force_login(alpha["admin"])
+    data = {"kind": "shipping", "recipient": "Zhao", "phone": phone, "line1": "8 Road", "city": "Suzhou",
+            "province": "Jiangsu", "postal_code": postal_code, "region": "east", "country": "CN"}
+    response = client.post(reverse("portal:address_create"), data)
+    if bad_fields:
+        assert response.status_code == 422 and set(response.context["form"].errors) == bad_fields
+        assert not Address.objects.exists()
+    else:
+        assert response.status_code == 302 and Address.objects.get().phone == phone
+
+
+def test_dealer_admin_deletes_an_address_but_not_the_default(client, alpha):
+    default = AddressFactory(company=alpha["company"], is_default=True, label="Main")
+    spare = AddressFactory(company=alpha["company"], label="Old depot")
+    other = AddressFactory(company=CompanyFactory(), label="Not ours")
+    client.force_login(alpha["admin"])
+    page = client.get(reverse("portal:address_detail", args=[spare.pk])).content.decode()
+    assert reverse("portal:address_delete", args=[spare.pk]) in page and "data-confirm" in page
+    assert reverse("portal:address_delete", args=[default.pk]) not in client.get(
+        reverse("portal:address_detail", args=[default.pk])).content.decode()
+
+    refused = client.post(reverse("portal:address_delete", args=[default.pk]), follow=True)
+    assert "make another one the default first" in refused.content.decode()
+    assert client.post(reverse("portal:address_delete", args=[other.pk])).status_code == 404
+    response = client.post(reverse("portal:address_delete", args=[spare.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("portal:account") and "Old depot" in response.content.decode()
+    assert set(Address.objects.values_list("label", flat=True)) == {"Main", "Not ours"}
+    client.force_login(alpha["buyer"])
+    assert client.post(reverse("portal:address_delete", args=[default.pk])).status_code == 403
 
 
 def test_preferences_page_saves_and_shows_field_errors(client, alpha):

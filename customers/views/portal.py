@@ -314,6 +314,21 @@ def address_edit(request, pk):
 
 @dealer_required(Perm.PORTAL_ADMIN)
 @require_POST
+def address_delete(request, pk):
+    company = _company(request)
+    try:
+        address = selectors.dealer_address(company, pk)
+    except Address.DoesNotExist:
+        raise Http404
+    label = str(address)
+    if run_action(request, lambda: services.delete_address(actor=request.user, company=company, address=address),
+                  _("Address “%(address)s” deleted.") % {"address": label}):
+        return redirect("portal:account")
+    return redirect("portal:address_detail", pk)
+
+
+@dealer_required(Perm.PORTAL_ADMIN)
+@require_POST
 def address_default(request, pk):
     company = _company(request)
     try:

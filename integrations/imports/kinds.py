@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from django.db import transaction
 
+from customers.validators import phone_problem, postal_code_problem
 from oms.errors import DomainError, ValidationFailed
 from oms.permissions import Perm
 from oms.regions import Region
@@ -435,6 +436,10 @@ class CustomersKind(ImportKind):
                 for k in ("recipient", "phone", "line1", "city", "province"):
                     if not address[k]:
                         r._fail(f"address_{k}", _("An address needs a recipient, phone, address, city and province."))
+                for k, problem in (("phone", phone_problem(address["phone"])),
+                                   ("postal_code", postal_code_problem(address["postal_code"], "CN"))):
+                    if problem:
+                        r._fail(f"address_{k}", problem)
                 address["region"] = region or (existing[code].region if code in existing else None)
             if r.ok and code:
                 units.append(Unit([number], code, {"fields": data, "contact": contact if contact["name"] else None,

@@ -56,14 +56,15 @@ def test_bad_rows_are_listed_and_nothing_is_created(media, staff_user):
                          ["BAD-2", "No list", "east", "", "", "1e3x", "NOPE", "", "", "", "", "", "", ""],
                          ["OK-1", "Again", "east", "", "", "", "", "", "", "", "", "", "", ""],
                          ["BAD-3", "", "east", "", "", "", "", "", "", "", "", "Half an address", "", ""],
-                         ["BAD-4", "Mail", "east", "", "", "", "", "Wang", "not-an-email", "", "", "", "", ""]])
+                         ["BAD-4", "Mail", "east", "", "", "", "", "Wang", "not-an-email", "", "", "", "", ""],
+                         ["BAD-5", "Phone", "east", "", "", "", "", "", "", "Zhao", "138", "1 Road", "Wuxi", "Jiangsu"]])
 
     job = start_import(actor=manager, kind="customers", upload=upload)
 
     assert job.status == ImportJob.Status.INVALID
     assert {(2, "name")} & job_errors(job) == set()
     assert {(3, "region"), (4, "credit_limit"), (4, "price_list"), (5, "code"), (6, "name"),
-            (6, "address_recipient"), (7, "contact_email")} <= job_errors(job)
+            (6, "address_recipient"), (7, "contact_email"), (8, "address_phone")} <= job_errors(job)
     assert not Company.objects.filter(code="OK-1").exists()
 
 

@@ -18,3 +18,9 @@ document.addEventListener("change", function (event) {
     box.checked = all.checked;
   });
 });
+
+// A form with data-confirm asks before it is sent (deleting something); without JavaScript it is sent as is.
+document.addEventListener("submit", function (event) {
+  var form = event.target.closest("form[data-confirm]");
+  if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+});
