@@ -354,6 +354,7 @@ class CheckoutForm(DomainErrorForm):
     loyalty_points = forms.IntegerField(label=_("Loyalty points to redeem"), required=False, min_value=0,
                                         max_value=10_000_000, widget=forms.NumberInput(attrs={"min": 0}))
     idempotency_key = forms.CharField(max_length=80, widget=forms.HiddenInput)
+    cart_version = forms.CharField(max_length=40, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, company, addresses, methods, today, loyalty=True, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,7 @@
 """Reads of orders: the console's, then the portal's (each takes the dealer's company and
 filters by it — there is no portal query without that filter)."""
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -143,6 +144,13 @@ class CartSummary:
     @property
     def is_empty(self):
         return not self.rows
+
+    @property
+    def fingerprint(self):
+        """What is in the cart (products and quantities) as a short token: the checkout page
+        sends back the one it showed, so an order is never placed from a cart changed since."""
+        content = ";".join(f"{r.product.pk}:{r.quantity}" for r in sorted(self.rows, key=lambda r: r.product.pk))
+        return hashlib.sha256(content.encode()).hexdigest()[:16]
 
 
 def cart_summary(cart, *, company, ship_to=None, today=None) -> CartSummary:

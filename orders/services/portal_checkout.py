@@ -164,11 +164,13 @@ def _after_placing(*, actor, company, order, payment_method, loyalty_points, app
 
 
 def checkout_cart(*, actor, company, ship_to, payment_method, idempotency_key, requested_date=None, customer_po="",
-                  notes="", loyalty_points=0, today=None) -> CheckoutResult:
+                  notes="", loyalty_points=0, today=None, cart_version="") -> CheckoutResult:
     """Place the actor's cart as a portal order, or submit it to the dealer's approvers when
     a buyer's total is above the company's buyer order limit. Replaying the same key returns
-    the first result and changes nothing. Raises CheckoutInvalid / CartInvalid / OrderInvalid
-    (from intake) before anything is written."""
+    the first result and changes nothing. `cart_version`: the cart's fingerprint as the
+    checkout page showed it; a cart changed since (another tab, a colleague's device) is
+    refused. Raises CheckoutInvalid / CartInvalid / OrderInvalid (from intake) before anything
+    is written."""
     account = dealer_account(actor)
     if account is None or account.company_id != company.pk or not has_perm(actor, Perm.PORTAL_ORDER):
         raise PermissionDeniedError(_("Your role does not allow ordering."))
@@ -192,6 +194,9 @@ def checkout_cart(*, actor, company, ship_to, payment_method, idempotency_key, r
         summary = selectors.cart_summary(cart, company=company, ship_to=ship_to, today=today)
         if summary.is_empty:
             raise CartInvalid(_("Your cart is empty."), field="lines", code="empty")
+        if cart_version and cart_version != summary.fingerprint:
+            raise CartInvalid(_("Your cart changed since this page was opened: check it below and place the order "
+                                "again."), field="lines", code="cart_changed")
         if summary.has_problems:
             problems = [f"{r.product.sku}: {r.problem}" for r in summary.rows if r.problem]
             raise CartInvalid(_("Fix the cart first: %(problems)s") % {"problems": "; ".join(problems)}, field="lines",

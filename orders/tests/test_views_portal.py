@@ -39,8 +39,9 @@ def fill(user, shop, **quantities):
 def checkout_data(client, shop, **overrides):
     html = client.get(reverse("portal:checkout")).content.decode()
     key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', html).group(1)
+    version = re.search(r'name="cart_version" value="([0-9a-f]+)"', html).group(1)
     return {"ship_to": shop["address"].pk, "payment_method": "on_account", "idempotency_key": key,
-            "customer_po": "PO-1", "requested_date": "", "notes": "", **overrides}
+            "cart_version": version, "customer_po": "PO-1", "requested_date": "", "notes": "", **overrides}
 
 
 # --- catalog and cart -------------------------------------------------------------------------
@@ -442,3 +443,19 @@ def test_nav_shows_the_cart_badge_and_home_lists_recent_orders(signed_in, shop, 
     assert reverse("portal:order_list") in html and reverse("portal:quick_order") in html
     for order in orders:
         assert order.number in html
+
+
+def test_checkout_refuses_a_cart_changed_since_the_page_was_opened(signed_in, shop, buyer):
+    fill(buyer, shop, VALVE=2)
+    data = checkout_data(signed_in, shop)
+    fill(buyer, shop, TAPE=5)  # another tab adds to the cart meanwhile
+
+    response = signed_in.post(reverse("portal:checkout"), data)
+    html = response.content.decode()
+    assert response.status_code == 200 and not Order.objects.exists()
+    assert "Your cart changed since this page was opened" in html and "TAPE" in html  # the page shows the cart now
+
+    response = signed_in.post(reverse("portal:checkout"), checkout_data(signed_in, shop))
+    order = Order.objects.get()
+    assert response.status_code == 302
+    assert sorted(order.lines.values_list("product__sku", "quantity")) == [("TAPE", 5), ("VALVE", 2)]

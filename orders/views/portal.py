@@ -190,7 +190,7 @@ def checkout(request):
                 actor=request.user, company=company, ship_to=data["ship_to"], payment_method=data["payment_method"],
                 idempotency_key=data["idempotency_key"], requested_date=data.get("requested_date"),
                 customer_po=data.get("customer_po", ""), notes=data.get("notes", ""),
-                loyalty_points=data.get("loyalty_points") or 0)
+                loyalty_points=data.get("loyalty_points") or 0, cart_version=data.get("cart_version", ""))
         except DomainError as err:
             form.add_domain_error(err)
         else:
