@@ -24,3 +24,18 @@ document.addEventListener("submit", function (event) {
   var form = event.target.closest("form[data-confirm]");
   if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
 });
+
+// Portal cart: a quantity typed but not sent yet is sent before "Check out" leaves the page
+// (the change is saved when the box loses focus; the checkout waits for that request).
+document.addEventListener("click", function (event) {
+  var link = event.target.closest("a[data-action=checkout]");
+  if (!link || !window.htmx) return;
+  var pending = Array.prototype.filter.call(document.querySelectorAll(".cart-qty input[name=quantity]"), function (box) {
+    return box.value !== box.defaultValue;
+  });
+  var busy = document.querySelector("#cart .htmx-request, #cart.htmx-request");
+  if (!pending.length && !busy) return;
+  event.preventDefault();
+  document.body.addEventListener("htmx:afterSettle", function () { window.location.href = link.href; }, { once: true });
+  if (!busy) window.htmx.trigger(pending[0].form, "submit");
+});

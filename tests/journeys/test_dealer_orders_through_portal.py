@@ -72,14 +72,19 @@ def test_dealer_orders_through_the_portal_on_a_phone(browser, live_server, shop,
         expect(page.locator("[data-field=promised]")).not_to_have_text("—")
         no_sideways_scroll(page)
 
-        # --- check out ----------------------------------------------------------------------------
+        # --- a quantity typed without "Update" still counts at checkout --------------------------------
+        page.get_by_label("Quantity of TAPE").fill("10")
         page.get_by_role("button", name="Check out").click()
+        expect(page).to_have_url(re.compile("/portal/checkout/"))
+
+        # --- check out ----------------------------------------------------------------------------
         page.get_by_label("Your PO number").fill("PO-PHONE-7")
         expect(page.get_by_label(re.compile("On account"))).to_be_checked()
         page.get_by_role("button", name="Place order").click()
         expect(page.get_by_text(re.compile(r"Thank you! Order SO-\d+ is placed"))).to_be_visible()
         order = Order.objects.get(customer_po="PO-PHONE-7")
         assert order.channel == "portal" and order.status == Status.ALLOCATED
+        assert order.lines.get(product__sku="TAPE").quantity == 10
         expect(page.locator("h1 [data-status]")).to_have_text("Allocated")
         expect(page.locator("#cart-badge .badge")).to_have_count(0)  # the cart is empty
         no_sideways_scroll(page)
