@@ -1,7 +1,11 @@
 """Keyset pagination: pages cost the same query whatever their depth.
 
-    page = keyset_page(queryset, key="sku", after=request.GET.get("after"), size=50)
-    page.items, page.next_after, page.has_next
+    page = keyset_page(queryset, key="sku", after=request.GET.get("after"), before=request.GET.get("before"),
+                       before=request.GET.get("before"), size=50)
+    page.items, page.next_after, page.has_next, page.prev_before, page.has_prev
+
+`after` reads the page that follows a row, `before` the page that precedes one (the same
+query, ordered the other way and turned back).
 
 `key` must be a unique, non-null field the queryset is ordered by; prefix it with "-" for a
 descending list (`key="-pk"`: newest first). It may also be a tuple of fields that are unique
@@ -22,10 +26,15 @@ class KeysetPage:
     items: list
     next_after: str | None
     size: int
+    prev_before: str | None = None
 
     @property
     def has_next(self):
         return self.next_after is not None
+
+    @property
+    def has_prev(self):
+        return self.prev_before is not None
 
 
 def _value(obj, path):
@@ -52,10 +61,36 @@ def _after_filter(fields, values):
     return condition
 
 
+def _cursor_values(cursor, fields, composite):
+    """The key values a cursor holds, or None when it cannot be read."""
+    if not cursor:
+        return None
+    if not composite:
+        return [cursor]
+    try:
+        values = json.loads(cursor)
+    except ValueError:
+        return None
+    return values if isinstance(values, list) and len(values) == len(fields) else None
+
+
+def _rows_after(queryset, keys, fields, values, size):
+    """(up to size + 1 rows after `values` in `keys` order, True), or the first rows and False
+    when there are no values or they do not fit the key's type."""
+    qs = queryset.order_by(*keys)
+    if values is not None:
+        try:
+            return list(qs.filter(_after_filter(fields, values))[: size + 1]), True
+        except (TypeError, ValueError, ValidationError):
+            pass
+    return list(qs[: size + 1]), False
+
+
 MAX_PAGE_SIZE = 200
 
 
-def keyset_page(queryset, *, key, after: str | None = None, size: int = 50, max_size: int = MAX_PAGE_SIZE):
+def keyset_page(queryset, *, key, after: str | None = None, before: str | None = None, size: int = 50,
+                max_size: int = MAX_PAGE_SIZE):
     try:
         size = max(1, min(int(size or 50), max_size))
     except (TypeError, ValueError):
@@ -63,28 +98,23 @@ def keyset_page(queryset, *, key, after: str | None = None, size: int = 50, max_
     keys = (key,) if isinstance(key, str) else tuple(key)
     composite = len(keys) > 1
     fields = [(k.removeprefix("-"), k.startswith("-")) for k in keys]
-    qs = queryset.order_by(*keys)
-    if after:
-        values = None
-        if composite:
-            try:
-                values = json.loads(after)
-            except ValueError:
-                values = None
-            if not isinstance(values, list) or len(values) != len(fields):
-                values = None
-        else:
-            values = [after]
-        if values is not None:
-            try:
-                qs = qs.filter(_after_filter(fields, values))
-            except (TypeError, ValueError, ValidationError):
-                qs = queryset.order_by(*keys)
-    rows = list(qs[: size + 1])
+
+    def cursor(row):
+        values = [_value(row, name) for name, _desc in fields]
+        return json.dumps([_jsonable(v) for v in values], separators=(",", ":")) if composite else str(values[0])
+
+    back = _cursor_values(before, fields, composite) if not after else None
+    if back is not None:  # the page before a row: walk the other way, then turn the rows back
+        reverse_keys = [k.removeprefix("-") if k.startswith("-") else f"-{k}" for k in keys]
+        rows, found = _rows_after(queryset, reverse_keys, [(n, not d) for n, d in fields], back, size)
+        has_prev = len(rows) > size
+        rows = rows[:size][::-1]
+        if found and rows:
+            return KeysetPage(items=rows, next_after=cursor(rows[-1]), size=size,
+                              prev_before=cursor(rows[0]) if has_prev else None)
+        # nothing before it, or an edited cursor: the first page
+    rows, moved = _rows_after(queryset, keys, fields, _cursor_values(after, fields, composite), size)
     has_next = len(rows) > size
     rows = rows[:size]
-    next_after = None
-    if has_next and rows:
-        last = [_value(rows[-1], name) for name, _desc in fields]
-        next_after = json.dumps([_jsonable(v) for v in last], separators=(",", ":")) if composite else str(last[0])
-    return KeysetPage(items=rows, next_after=next_after, size=size)
+    return KeysetPage(items=rows, next_after=cursor(rows[-1]) if has_next and rows else None, size=size,
+                      prev_before=cursor(rows[0]) if moved and rows else None)

@@ -32,7 +32,7 @@ def company_list(request):
     base = selectors.company_search()
     company_filter = CompanyFilter(request.GET or None, queryset=base)
     qs = company_filter.qs if company_filter.is_valid() else base
-    page = keyset_page(qs, key="code", after=request.GET.get("after"), size=request.GET.get("size"))
+    page = keyset_page(qs, key="code", after=request.GET.get("after"), before=request.GET.get("before"), size=request.GET.get("size"))
     return render(request, _template(request, "customers/company_list.html"),
                   {"form": company_filter.form, "page": page})
 
@@ -105,7 +105,7 @@ def ticket_desk(request):
         params = {"status": "active"}  # the desk opens on what still needs work
     desk_filter = TicketDeskFilter(params, queryset=base, request=request)
     qs = desk_filter.qs if desk_filter.is_valid() else base
-    page = keyset_page(qs, key=TICKET_KEY, after=request.GET.get("after"), size=request.GET.get("size"))
+    page = keyset_page(qs, key=TICKET_KEY, after=request.GET.get("after"), before=request.GET.get("before"), size=request.GET.get("size"))
     return render(request, _template(request, "customers/ticket_desk.html"),
                   {"form": desk_filter.form, "page": page, "now": timezone.now()})
 

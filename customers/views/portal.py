@@ -75,7 +75,7 @@ def ticket_list(request):
     if status not in ("", "active", *TicketStatus.values):
         status = ""
     page = keyset_page(selectors.dealer_tickets(_company(request), status=status), key=TICKET_KEY,
-                       after=request.GET.get("after"), size=25)
+                       after=request.GET.get("after"), before=request.GET.get("before"), size=25)
     return render(request, "customers/portal_ticket_list.html", {
         "page": page, "status": status, "statuses": TicketStatus.choices})
 

@@ -136,7 +136,7 @@ def import_history(request):
     keys = [k.key for k in kinds if not wanted or k.key == wanted]
     qs = ImportJob.objects.filter(kind__in=keys).select_related("created_by", "applied_by").defer(
         "errors", "dry_run", "result")
-    page = keyset_page(qs, key=HISTORY_KEY, after=request.GET.get("after"), size=request.GET.get("size"))
+    page = keyset_page(qs, key=HISTORY_KEY, after=request.GET.get("after"), before=request.GET.get("before"), size=request.GET.get("size"))
     return render(request, "integrations/import_history.html", {"page": page, "kinds": kinds, "wanted": wanted})
 
 

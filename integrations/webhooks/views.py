@@ -63,7 +63,7 @@ def webhook_detail(request, pk):
     form = DeliveryFilterForm(request.GET or None)
     status = form.cleaned_data.get("status") if form.is_valid() else None
     page = keyset_page(selectors.delivery_list(subscription=sub, status=status), key=selectors.DELIVERY_KEY,
-                       after=request.GET.get("after"), size=request.GET.get("size"))
+                       after=request.GET.get("after"), before=request.GET.get("before"), size=request.GET.get("size"))
     return render(request, "integrations/webhook_detail.html", {"subscription": sub, "page": page, "form": form})
 
 
@@ -101,7 +101,7 @@ def webhook_deliveries(request):
     form = DeliveryFilterForm(request.GET or None)
     status = form.cleaned_data.get("status") if form.is_valid() else None
     page = keyset_page(selectors.delivery_list(status=status), key=selectors.DELIVERY_KEY,
-                       after=request.GET.get("after"), size=request.GET.get("size"))
+                       after=request.GET.get("after"), before=request.GET.get("before"), size=request.GET.get("size"))
     return render(request, "integrations/webhook_deliveries.html", {"page": page, "form": form})
 
 

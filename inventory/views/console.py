@@ -16,7 +16,7 @@ def product_list(request):
         q=filters.get("q") or "", category=filters.get("category") and filters["category"].pk,
         active={"yes": True, "no": False}.get(filters.get("active") or ""),
     )
-    page = keyset_page(qs, key="sku", after=request.GET.get("after"))
+    page = keyset_page(qs, key="sku", after=request.GET.get("after"), before=request.GET.get("before"))
     template = "inventory/product_list.html"
     if request.htmx and not request.htmx.boosted:
         template += "#results"

@@ -13,7 +13,7 @@ def catalog(request):
 
     company = dealer_account(request.user).company
     q = (request.GET.get("q") or "")[:100]
-    page = keyset_page(catalog_products(q=q), key="sku", after=request.GET.get("after"), size=30)
+    page = keyset_page(catalog_products(q=q), key="sku", after=request.GET.get("after"), before=request.GET.get("before"), size=30)
     offers = catalog_offers(company, page.items)
     rows = [{"product": p, "offer": offers.get(p.pk)} for p in page.items]
     template = "inventory/portal_catalog.html"

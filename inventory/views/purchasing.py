@@ -30,7 +30,7 @@ def _load(pk):
 def purchase_order_list(request):
     form = PurchaseOrderFilterForm(request.GET or None)
     status = form.cleaned_data.get("status", "") if form.is_valid() else ""
-    page = keyset_page(selectors_console.purchase_order_list(status=status), key="-pk", after=request.GET.get("after"))
+    page = keyset_page(selectors_console.purchase_order_list(status=status), key="-pk", after=request.GET.get("after"), before=request.GET.get("before"))
     template = "inventory/purchase_order_list.html"
     if request.htmx and not request.htmx.boosted:
         template += "#results"

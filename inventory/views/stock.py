@@ -32,7 +32,7 @@ def stock_list(request):
         q=filters.get("q") or "", warehouse=filters.get("warehouse"), category=filters.get("category"),
         low_only=bool(filters.get("low")),
     )
-    page = keyset_page(qs, key=STOCK_KEY, after=request.GET.get("after"), size=request.GET.get("size"))
+    page = keyset_page(qs, key=STOCK_KEY, after=request.GET.get("after"), before=request.GET.get("before"), size=request.GET.get("size"))
     context = {"form": form, "page": page, "currency": _currency()}
     template = "inventory/stock_list.html"
     if request.htmx and not request.htmx.boosted:
@@ -136,7 +136,7 @@ def stock_count(request):
 
 @staff_required(Perm.INVENTORY_VIEW)
 def low_stock(request):
-    page = keyset_page(low_stock_rows(), key=LOW_STOCK_KEY, after=request.GET.get("after"),
+    page = keyset_page(low_stock_rows(), key=LOW_STOCK_KEY, after=request.GET.get("after"), before=request.GET.get("before"),
                        size=request.GET.get("size"))
     return render(request, "inventory/low_stock.html", {
         "page": page, "currency": _currency(), **selectors_console.replenishment_drafts(),

@@ -28,7 +28,7 @@ def _load(pk):
 def transfer_list(request):
     form = TransferFilterForm(request.GET or None)
     status = form.cleaned_data.get("status", "") if form.is_valid() else ""
-    page = keyset_page(selectors_console.transfer_list(status=status), key="-pk", after=request.GET.get("after"))
+    page = keyset_page(selectors_console.transfer_list(status=status), key="-pk", after=request.GET.get("after"), before=request.GET.get("before"))
     template = "inventory/transfer_list.html"
     if request.htmx and not request.htmx.boosted:
         template += "#results"

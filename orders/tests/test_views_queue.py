@@ -116,6 +116,32 @@ def test_keyset_pages_walk_the_queue_newest_first_without_gaps(client, staff_use
     assert seen == sorted(seen, reverse=True)  # newest (highest id) first
 
 
+def test_previous_page_walks_back_to_the_first_page(client, staff_user):
+    client.force_login(staff_user("manager"))
+    OrderFactory.create_batch(25, company=CompanyFactory())
+    pages, params = [], {"size": 10, "status": ""}
+    while True:  # forward: 10, 10, 5
+        page = client.get(URL, params).context["page"]
+        pages.append([o["id"] for o in page.items])
+        if not page.has_next:
+            break
+        params = {"size": 10, "status": "", "after": page.next_after}
+    assert [len(p) for p in pages] == [10, 10, 5] and not client.get(URL, {"size": 10}).context["page"].has_prev
+
+    response = client.get(URL, params)  # the last page links back, keeping the filters
+    html = response.content.decode()
+    page = response.context["page"]
+    assert page.has_prev and 'rel="prev"' in html and "size=10" in html.split('rel="prev"')[0].rsplit("<a", 1)[1]
+    back = []
+    while page.has_prev:
+        page = client.get(URL, {"size": 10, "before": page.prev_before}).context["page"]
+        back.append([o["id"] for o in page.items])
+        assert page.has_next  # and forward again from there
+    assert back == [pages[1], pages[0]]
+    # a cursor edited by hand shows the first page
+    assert [o["id"] for o in client.get(URL, {"size": 10, "before": "nonsense"}).context["page"].items] == pages[0]
+
+
 def queries_for(client, params=None):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(URL, params or {})

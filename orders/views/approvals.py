@@ -17,7 +17,7 @@ INBOX_KEY = ("order__created_at", "id")
 
 @staff_required(Perm.ORDERS_APPROVE)
 def approval_list(request):
-    page = keyset_page(approvals_waiting_for(request.user), key=INBOX_KEY, after=request.GET.get("after"),
+    page = keyset_page(approvals_waiting_for(request.user), key=INBOX_KEY, after=request.GET.get("after"), before=request.GET.get("before"),
                        size=request.GET.get("size"))
     return render(request, template_for(request, "orders/approval_list.html"),
                   {"page": page, "decision_form": DecisionForm()})

@@ -30,7 +30,7 @@ def shipment_list(request):
     form = ShipmentFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors_console.fulfilment_shipments(warehouse=filters.get("warehouse"), status=filters.get("status") or None)
-    page = keyset_page(qs, key=LIST_KEY, after=request.GET.get("after"), size=request.GET.get("size"))
+    page = keyset_page(qs, key=LIST_KEY, after=request.GET.get("after"), before=request.GET.get("before"), size=request.GET.get("size"))
     return render(request, template_for(request, "orders/fulfilment.html"), {
         "form": form, "page": page, "warehouse": filters.get("warehouse"),
     })

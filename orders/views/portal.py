@@ -320,7 +320,7 @@ def order_list(request):
     form = PortalOrderFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.dealer_orders(company, status=filters.get("status") or "", q=filters.get("q") or "")
-    page = keyset_page(qs, key="-id", after=request.GET.get("after"), size=20)
+    page = keyset_page(qs, key="-id", after=request.GET.get("after"), before=request.GET.get("before"), size=20)
     return render(request, template_for(request, "orders/portal_order_list.html"), {
         "company": company, "form": form, "page": page,
     })

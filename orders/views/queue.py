@@ -17,7 +17,7 @@ QUEUE_KEY = "-id"  # newest first; the order indexes are (filter, -id) and bench
 @staff_required(Perm.ORDERS_VIEW)
 def order_list(request):
     queue_filter, qs = selectors.order_queue(request.GET)
-    page = keyset_page(qs, key=QUEUE_KEY, after=request.GET.get("after"), size=request.GET.get("size"))
+    page = keyset_page(qs, key=QUEUE_KEY, after=request.GET.get("after"), before=request.GET.get("before"), size=request.GET.get("size"))
     form = queue_filter.form
     # the picker names the chosen customer even when another filter is invalid, and keeps a
     # typed text that named none

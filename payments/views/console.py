@@ -40,7 +40,7 @@ def payment_list(request):
     form = PaymentFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.payment_list(status=filters.get("status") or None, method=filters.get("method") or None)
-    page = keyset_page(qs, key=LIST_KEY, after=request.GET.get("after"), size=request.GET.get("size"))
+    page = keyset_page(qs, key=LIST_KEY, after=request.GET.get("after"), before=request.GET.get("before"), size=request.GET.get("size"))
     return render(request, "payments/payment_list.html", {"form": form, "page": page})
 
 
@@ -78,7 +78,7 @@ def invoice_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.invoice_list(status=filters.get("status") or None, overdue=filters.get("overdue", False),
                                 q=filters.get("q", ""))
-    page = keyset_page(qs, key=INVOICE_KEY, after=request.GET.get("after"), size=request.GET.get("size"))
+    page = keyset_page(qs, key=INVOICE_KEY, after=request.GET.get("after"), before=request.GET.get("before"), size=request.GET.get("size"))
     return render(request, "payments/invoice_list.html", {"form": form, "page": page})
 
 
@@ -234,5 +234,5 @@ def credit_notes(request):
                     messages.success(request, _("Credit note %(number)s issued.") % {"number": note.number})
                     return redirect("console:credit_notes")
     qs = CreditNote.objects.select_related("company").order_by("-created_at", "-id")
-    page = keyset_page(qs, key=LIST_KEY, after=request.GET.get("after"), size=request.GET.get("size"))
+    page = keyset_page(qs, key=LIST_KEY, after=request.GET.get("after"), before=request.GET.get("before"), size=request.GET.get("size"))
     return render(request, "payments/credit_notes.html", {"form": form, "page": page})

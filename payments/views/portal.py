@@ -35,7 +35,7 @@ def _invoice(request, pk):
 def invoice_list(request):
     company = _company(request)
     page = keyset_page(selectors.invoice_list(company=company), key=("-issue_date", "-id"),
-                       after=request.GET.get("after"), size=request.GET.get("size"))
+                       after=request.GET.get("after"), before=request.GET.get("before"), size=request.GET.get("size"))
     return render(request, "payments/portal_invoices.html", {
         "page": page, "unpaid_orders": selectors.unpaid_prepaid_orders(company)[:50],
         "gateways": enabled_gateways(), "credit_notes": selectors.portal_credit_notes(company)[:50],

@@ -33,7 +33,7 @@ def return_desk(request):
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.desk_returns(status=filters.get("status", ""), company=filters.get("company", ""),
                                 reason=filters.get("reason", ""))
-    page = keyset_page(qs, key=selectors.DESK_KEY, after=request.GET.get("after"), size=request.GET.get("size"))
+    page = keyset_page(qs, key=selectors.DESK_KEY, after=request.GET.get("after"), before=request.GET.get("before"), size=request.GET.get("size"))
     return render(request, _template(request, "returns/desk.html"), {"form": form, "page": page})
 
 

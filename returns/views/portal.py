@@ -35,7 +35,7 @@ def _rma(request, pk):
 def return_list(request):
     status = request.GET.get("status", "")
     page = keyset_page(selectors.dealer_returns(_company(request), status=status), key=selectors.DESK_KEY,
-                       after=request.GET.get("after"), size=request.GET.get("size"))
+                       after=request.GET.get("after"), before=request.GET.get("before"), size=request.GET.get("size"))
     return render(request, "returns/portal_list.html", {"page": page, "status": status, "statuses": Status.choices})
 
 
