@@ -220,11 +220,15 @@ CARRIERS = ["SF Express", "JD Logistics", "ZTO Express", "YTO Express", "STO Exp
 
 
 class ShipForm(DomainErrorForm):
-    carrier = forms.CharField(label=_("Carrier"), max_length=60, required=False,
+    """Required fields are checked here too (the service checks them for every caller), so
+    the page shows every missing field at once."""
+
+    carrier = forms.CharField(label=_("Carrier"), max_length=60, error_messages={"required": _("Choose the carrier.")},
                               widget=forms.TextInput(attrs={"list": "carriers", "autocomplete": "off"}))
     service = forms.CharField(label=_("Service"), max_length=60, required=False,
                               widget=forms.TextInput(attrs={"placeholder": _("e.g. Standard, Express")}))
-    tracking_number = forms.CharField(label=_("Tracking number"), max_length=60, required=False,
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=60,
+                                      error_messages={"required": _("Enter the tracking number.")},
                                       widget=forms.TextInput(attrs={"autocomplete": "off"}))
     cost = AmountField(label=_("Shipping cost"), required=False, min_value=0, max_digits=14, decimal_places=2,
                               error_messages={"min_value": _("The cost cannot be negative.")})

@@ -252,6 +252,10 @@ def test_ship_needs_a_tracking_number(client, picking):
     assert response.context["ship_form"].errors["tracking_number"] == ["Enter the tracking number."]
     shipment.refresh_from_db()
     assert shipment.status == Shipment.Status.PACKED
+    everything = client.post(url("shipment_ship", shipment), {"carrier": " ", "tracking_number": "", "cost": "-1"})
+    assert everything.context["ship_form"].errors == {  # every problem at once, each on its field
+        "carrier": ["Choose the carrier."], "tracking_number": ["Enter the tracking number."],
+        "cost": ["The cost cannot be negative."]}
 
 
 def test_shipping_before_packing_is_refused(client, picking):
