@@ -141,6 +141,23 @@ class BaseOrderLineFormSet(forms.BaseFormSet):
                 rows.append(row)
         return rows
 
+    def with_service_errors(self, line_fields):
+        """The rows bound again with the filled-in ones first, numbered 1, 2, 3... as the intake
+        service numbers them, then as many blank rows as before (no more), and each of the
+        service's errors on the row and field it names."""
+        rows, prefix = self.lines(), self.prefix
+        data = {f"{prefix}-TOTAL_FORMS": str(max(self.total_form_count(), len(rows))), f"{prefix}-INITIAL_FORMS": "0"}
+        for i, row in enumerate(rows):
+            data[f"{prefix}-{i}-sku"], data[f"{prefix}-{i}-quantity"] = row["sku"], row["quantity"]
+            if row.get("unit_price") is not None:
+                data[f"{prefix}-{i}-unit_price"] = str(row["unit_price"])
+        again = type(self)(data, prefix=prefix)
+        again.is_valid()
+        for problem in line_fields:
+            if 1 <= problem["line"] <= len(rows) and problem["field"] in again.forms[problem["line"] - 1].fields:
+                again.forms[problem["line"] - 1].add_error(problem["field"], problem["message"])
+        return again
+
     def clean(self):
         if any(self.errors):
             return

@@ -78,6 +78,8 @@ def test_unknown_sku_answers_422_with_a_message_per_line(stocked):
     error = res.json()["error"]
     assert error["code"] == "order_invalid"
     assert error["fields"]["lines"] == ["Line 2: unknown SKU “NOPE”."]
+    # and in a form a program can use: which line, which field
+    assert error["details"]["line_fields"] == [{"line": 2, "field": "sku", "message": "Line 2: unknown SKU “NOPE”."}]
     assert not Order.objects.exists()
 
 

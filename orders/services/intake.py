@@ -49,42 +49,48 @@ def _parse_lines(lines, *, strict):
     if missing:
         for p in Product.objects.select_related("category", "category__parent").filter(barcode__in=missing):
             found[p.barcode] = p
-    errors, parsed = [], []
+    errors, fields, parsed = [], [], []
+
+    def fail(no, field, message):
+        errors.append(message)
+        fields.append({"line": no, "field": field, "message": str(message)})
+
     for no, ln in enumerate(lines, start=1):
         code = str(ln.sku).strip().upper()
         product = found.get(code)
         if product is None:
-            errors.append(_("Line %(no)d: unknown SKU “%(sku)s”.") % {"no": no, "sku": ln.sku})
+            fail(no, "sku", _("Line %(no)d: unknown SKU “%(sku)s”.") % {"no": no, "sku": ln.sku})
             continue
         try:
             qty = Decimal(str(ln.quantity).strip())
         except (InvalidOperation, ValueError):
             qty = None
         if qty is None or qty != qty.to_integral_value() or qty <= 0:
-            errors.append(_("Line %(no)d: the quantity of %(sku)s must be a whole number above zero.") % {"no": no, "sku": product.sku})
+            fail(no, "quantity", _("Line %(no)d: the quantity of %(sku)s must be a whole number above zero.") % {"no": no, "sku": product.sku})
             continue
         qty = int(qty)
         if qty > MAX_QUANTITY:
-            errors.append(_("Line %(no)d: %(qty)d is more than one order may ask for.") % {"no": no, "qty": qty})
+            fail(no, "quantity", _("Line %(no)d: %(qty)d is more than one order may ask for.") % {"no": no, "qty": qty})
             continue
         if strict and not product.active:
-            errors.append(_("Line %(no)d: %(sku)s is no longer sold.") % {"no": no, "sku": product.sku})
+            fail(no, "sku", _("Line %(no)d: %(sku)s is no longer sold.") % {"no": no, "sku": product.sku})
             continue
         if strict and qty % product.pack_size:
             lower = qty // product.pack_size * product.pack_size
             options = f"{lower} / {lower + product.pack_size}" if lower else str(product.pack_size)
-            errors.append(_("Line %(no)d: %(sku)s is sold in packs of %(pack)d; order %(options)s.")
+            fail(no, "quantity", _("Line %(no)d: %(sku)s is sold in packs of %(pack)d; order %(options)s.")
                           % {"no": no, "sku": product.sku, "pack": product.pack_size, "options": options})
             continue
         manual = None
         if ln.unit_price not in (None, ""):
             manual, problem = _manual_price(ln.unit_price)
             if problem:
-                errors.append(_("Line %(no)d: %(problem)s") % {"no": no, "problem": problem})
+                fail(no, "unit_price", _("Line %(no)d: %(problem)s") % {"no": no, "problem": problem})
                 continue
         parsed.append((product, qty, manual))
     if errors:
-        raise OrderInvalid(" ".join(map(str, errors)), field="lines", extra={"lines": [str(e) for e in errors]})
+        raise OrderInvalid(" ".join(map(str, errors)), field="lines",
+                           extra={"lines": [str(e) for e in errors], "line_fields": fields})
     return parsed
 
 

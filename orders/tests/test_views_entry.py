@@ -89,9 +89,15 @@ def test_every_bad_line_is_listed_and_the_rows_are_kept(rep, shop):
     response = rep.post(URL, entry_data(shop, [("VALVE", "1"), ("", ""), ("NOPE", "1"), ("PIPE", "3")]))
     errors = response.context["line_errors"]
     assert errors == ["Line 2: unknown SKU “NOPE”.", "Line 3: PIPE is sold in packs of 10; order 10."]
-    # the filled rows come back numbered as the messages number them (the blank row closed up)
+    # the filled rows come back numbered as the messages number them (the blank row closed up),
+    # no more rows than were sent, and each message on its row and field
     lines = response.context["lines"]
-    assert [f["sku"].value() for f in lines.forms[:3]] == ["VALVE", "NOPE", "PIPE"]
+    assert [f["sku"].value() for f in lines.forms] == ["VALVE", "NOPE", "PIPE", None, None]
+    assert lines.forms[1].errors == {"sku": ["Line 2: unknown SKU “NOPE”."]}
+    assert lines.forms[2].errors == {"quantity": ["Line 3: PIPE is sold in packs of 10; order 10."]}
+    assert not lines.forms[0].errors and not lines.forms[3].errors
+    html = response.content.decode()
+    assert 'id="id_lines-2-quantity_error"' in html and html.count('aria-invalid="true"') >= 2
     assert Order.objects.count() == 0
 
 

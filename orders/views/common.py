@@ -31,6 +31,16 @@ def line_errors_of(err):
     return []
 
 
+def show_line_errors(form, lines, err):
+    """The order entry and edit pages after the intake service refused the order: returns
+    (the messages listed above the table, one per bad line; the line rows to show again, each
+    bad line's message on its row and field). Any other error goes above the form."""
+    line_errors = line_errors_of(err)
+    if not line_errors:
+        form.add_domain_error(err)
+    return line_errors, lines.with_service_errors(err.extra.get("line_fields", []))
+
+
 def template_for(request, template, partial="results"):
     """The whole page, or only its results partial for an htmx request (not a boosted link)."""
     if request.htmx and not request.htmx.boosted:

@@ -15,7 +15,7 @@ from ..forms import OrderEditForm, line_formset
 from ..models import Order, Status
 from ..services.changes import edit_order
 from ..state import EDITABLE
-from .common import line_errors_of, status_text
+from .common import show_line_errors, status_text
 
 TEMPLATE = "orders/order_edit.html"
 
@@ -38,11 +38,7 @@ def order_edit(request, pk):
                 order = edit_order(actor=request.user, order=order, lines=lines.lines(),
                                    reason=form.cleaned_data["reason"])
             except DomainError as err:
-                line_errors = line_errors_of(err)  # one message per bad line, "Line 2: ..."
-                if not line_errors:
-                    form.add_domain_error(err)
-                # the service numbers the filled-in lines: show them as rows 1, 2, 3... again
-                lines = line_formset(initial=lines.lines())
+                line_errors, lines = show_line_errors(form, lines, err)
             else:
                 level = messages.SUCCESS if order.status != Status.ON_HOLD else messages.WARNING
                 messages.add_message(request, level, _("Lines saved. %(status)s") % {"status": status_text(order)})

@@ -13,7 +13,7 @@ from .. import selectors_console
 from ..forms import OrderEntryForm, OrderLineForm, line_formset
 from ..models import Channel, Status
 from ..services.intake import MAX_LINES, place_order
-from .common import customer_results, hold_reasons_text, line_errors_of
+from .common import customer_results, hold_reasons_text, show_line_errors
 
 TEMPLATE = "orders/order_form.html"
 LINES_TEMPLATE = "orders/_order_lines.html"  # the line rows, shared with the edit page
@@ -49,11 +49,7 @@ def order_create(request):
                     requested_date=d["requested_date"], notes=d["notes"], tags=d["tags"], source="console",
                 )
             except DomainError as err:
-                line_errors = line_errors_of(err)  # one message per bad line, "Line 2: ..."
-                if not line_errors:
-                    form.add_domain_error(err)
-                # the service numbers the filled-in lines: show them as rows 1, 2, 3... again
-                lines = line_formset(initial=lines.lines())
+                line_errors, lines = show_line_errors(form, lines, err)
             else:
                 level = messages.SUCCESS if order.status != Status.ON_HOLD else messages.WARNING
                 messages.add_message(request, level, _placed_message(order, created))
