@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from oms import money
+from oms.i18n import event_text
 from oms.permissions import StaffRole
 from oms.regions import Region
 
@@ -244,6 +245,11 @@ class OrderEvent(models.Model):
         verbose_name_plural = _("order events")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["order", "created_at"], name="orderevent_order_idx")]
+
+    @property
+    def text(self):
+        """The message in the reader's language (see oms.i18n)."""
+        return event_text(self.message, self.data)
 
 
 class ApprovalRule(models.Model):

@@ -283,7 +283,7 @@ def customer_timeline(order) -> list[TimelineEntry]:
         else:
             key = e.data.get("portal_event") if isinstance(e.data, dict) else None
             title = str(PORTAL_EVENT_TITLES.get(key) or e.get_kind_display())
-            entries.append(TimelineEntry(e.created_at, key or e.kind, title, e.message))
+            entries.append(TimelineEntry(e.created_at, key or e.kind, title, e.text))
     return entries
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from oms import money
+from oms.i18n import event_text
 
 MONEY = {"max_digits": money.MAX_DIGITS, "decimal_places": money.DECIMAL_PLACES}
 
@@ -215,4 +216,9 @@ class ReturnEvent(models.Model):
     @property
     def to_label(self):
         return _label(Status, self.to_status) if self.to_status else ""
+
+    @property
+    def text(self):
+        """The message in the reader's language (see oms.i18n)."""
+        return event_text(self.message, self.data)
 

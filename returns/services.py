@@ -39,12 +39,14 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from customers.uploads import validate_attachments
 from inventory.models import StockMovement
 from inventory.services import adjust_stock
-from oms.models import Notification
 from oms.events import publish
+from oms.i18n import Message, with_message
+from oms.models import Notification
 from oms.money import quantize
 from oms.notifications import notify
 from oms.permissions import STAFF_PERMISSIONS, Perm
@@ -105,7 +107,9 @@ def _int(value, field, label):
 # --- timeline, notifications --------------------------------------------------------------------
 
 def record_event(rma, *, actor, message="", from_status="", to_status="", data=None):
-    return ReturnEvent.objects.create(rma=rma, actor=actor if actor and actor.pk else None, message=str(message),
+    """`message`: a text, or an oms.i18n.Message that each reader sees in their language."""
+    message, data = with_message(message, data)
+    return ReturnEvent.objects.create(rma=rma, actor=actor if actor and actor.pk else None, message=message,
                                       from_status=from_status, to_status=to_status, data=data or {})
 
 
@@ -227,8 +231,8 @@ def request_return(*, actor, company, order, lines, notes="", photos=(), source=
             photo.file.save(name, f, save=False)
             photo.save()
         record_event(rma, actor=actor, to_status=Status.REQUESTED,
-                     message=_("Return requested for %(n)d unit(s) of order %(order)s.")
-                     % {"n": sum(w[1] for w in wanted), "order": order.number},
+                     message=Message(gettext_noop("Return requested for %(n)d unit(s) of order %(order)s."),
+                                     n=sum(w[1] for w in wanted), order=order.number),
                      data={"lines": {str(w[0]): w[1] for w in wanted}, "photos": len(checked_photos)})
         _tell_staff(rma, format_lazy(gettext_lazy("Return {number} requested by {customer}"), number=rma.number,
                                      customer=company.name))
@@ -242,7 +246,8 @@ def authorize_return(*, actor, rma, comment=""):
     with transaction.atomic():
         rma = _lock(rma)
         rma.decision_reason = (comment or "").strip()[:MAX_NOTES]
-        transition_return(actor=actor, rma=rma, to=Status.AUTHORIZED, message=rma.decision_reason or _("Authorized."),
+        transition_return(actor=actor, rma=rma, to=Status.AUTHORIZED,
+                          message=rma.decision_reason or Message(gettext_noop("Authorized.")),
                           fields=["decision_reason"])
         _tell_dealer(rma, format_lazy(gettext_lazy("Return {number} authorized: please send the goods back"),
                                       number=rma.number), rma.decision_reason)
@@ -266,7 +271,8 @@ def cancel_return(*, actor, rma, comment=""):
     """The dealer (or staff) withdraws a return before anything was received."""
     with transaction.atomic():
         rma = _lock(rma)
-        transition_return(actor=actor, rma=rma, to=Status.CANCELLED, message=(comment or "").strip() or _("Cancelled."))
+        transition_return(actor=actor, rma=rma, to=Status.CANCELLED,
+                          message=(comment or "").strip() or Message(gettext_noop("Cancelled.")))
         _tell_staff(rma, format_lazy(gettext_lazy("Return {number} was cancelled"), number=rma.number))
     return rma
 
@@ -298,7 +304,8 @@ def receive_return(*, actor, rma, warehouse, quantities):
         ReturnLine.objects.bulk_update(lines, ["received_quantity"])
         rma.warehouse = warehouse
         transition_return(actor=actor, rma=rma, to=Status.RECEIVED, fields=["warehouse"],
-                          message=_("%(n)d unit(s) received at %(wh)s.") % {"n": sum(got.values()), "wh": warehouse.code},
+                          message=Message(gettext_noop("%(n)d unit(s) received at %(wh)s."),
+                                          n=sum(got.values()), wh=warehouse.code),
                           data={"received": {str(k): v for k, v in got.items()}, "warehouse": warehouse.code})
         _tell_dealer(rma, format_lazy(gettext_lazy("Return {number}: your goods arrived"), number=rma.number))
     return rma
@@ -346,8 +353,8 @@ def inspect_return(*, actor, rma, outcomes):
         ReturnLine.objects.bulk_update(lines, ["restock_quantity", "quarantine_quantity", "scrap_quantity"])
         totals = {k: sum(c[k] for c in plan.values()) for k in ("restock", "quarantine", "scrap")}
         transition_return(actor=actor, rma=rma, to=Status.INSPECTED, data=totals,
-                          message=_("Inspected: %(restock)d restocked, %(quarantine)d quarantined, %(scrap)d scrapped.")
-                          % totals)
+                          message=Message(gettext_noop("Inspected: %(restock)d restocked, %(quarantine)d quarantined, "
+                                                       "%(scrap)d scrapped."), **totals))
         _tell_dealer(rma, format_lazy(gettext_lazy("Return {number} inspected"), number=rma.number))
     return rma
 

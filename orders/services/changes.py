@@ -5,9 +5,11 @@ Both send the order back through review (and approval, where the new order needs
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from inventory.services import release_reservations
 from oms.errors import ValidationFailed
+from oms.i18n import Message
 
 from ..errors import IllegalTransition
 from ..models import OrderApproval, OrderEvent, OrderLine, Shipment, ShipmentLine, Status
@@ -72,7 +74,8 @@ def edit_order(*, actor, order, lines, reason=""):
                      data={"before": before, "after": after, "released_units": released, "old_total": str(old_total),
                            "new_total": str(order.total)})
         if order.status != Status.SUBMITTED:
-            transition_order(actor=actor, order=order, to=Status.SUBMITTED, message=_("Edited: review again."))
+            transition_order(actor=actor, order=order, to=Status.SUBMITTED,
+                             message=Message(gettext_noop("Edited: review again.")))
         return submit_order(actor=actor, order=order)
 
 

@@ -6,10 +6,12 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from inventory.services import consume_reservations
 from oms.errors import DomainError, ValidationFailed
 from oms.events import publish
+from oms.i18n import Message
 from oms.money import quantize
 
 from ..errors import IllegalTransition
@@ -62,8 +64,9 @@ def start_picking(*, actor, shipments):
             shipment = _lock_shipment(shipment, {SS.PENDING})
             shipment.status = SS.PICKING
             shipment.save(update_fields=["status"])
-            record_event(order, OrderEvent.Kind.SHIPMENT, actor=actor, message=_("Picking started for %(number)s at %(wh)s.")
-                         % {"number": shipment.number, "wh": shipment.warehouse.code})
+            record_event(order, OrderEvent.Kind.SHIPMENT, actor=actor,
+                         message=Message(gettext_noop("Picking started for %(number)s at %(wh)s."),
+                                         number=shipment.number, wh=shipment.warehouse.code))
             _follow_shipments(actor=actor, order=order)
             started.append(shipment)
     return started
@@ -106,7 +109,8 @@ def pack_item(*, actor, shipment, code, quantity=1):
         if all(ln.packed_quantity == ln.quantity for ln in lines):
             shipment.status = SS.PACKED
             shipment.save(update_fields=["status"])
-            record_event(order, OrderEvent.Kind.SHIPMENT, actor=actor, message=_("Shipment %(number)s packed.") % {"number": shipment.number})
+            record_event(order, OrderEvent.Kind.SHIPMENT, actor=actor,
+                         message=Message(gettext_noop("Shipment %(number)s packed."), number=shipment.number))
             _follow_shipments(actor=actor, order=order)
         return line
 
@@ -131,8 +135,8 @@ def unpack_item(*, actor, shipment, line_id, quantity=1):
         line.packed_quantity -= quantity
         line.save(update_fields=["packed_quantity"])
         record_event(order, OrderEvent.Kind.SHIPMENT, actor=actor,
-                     message=_("%(n)d × %(sku)s taken out of shipment %(number)s.")
-                     % {"n": quantity, "sku": sku, "number": shipment.number})
+                     message=Message(gettext_noop("%(n)d × %(sku)s taken out of shipment %(number)s."),
+                                     n=quantity, sku=sku, number=shipment.number))
         if shipment.status == SS.PACKED:
             shipment.status = SS.PICKING
             shipment.save(update_fields=["status"])
@@ -162,8 +166,8 @@ def ship_shipment(*, actor, shipment, carrier, tracking_number, service="", cost
         shipment.save()
         publish("shipment.shipped", shipment_id=shipment.pk, number=shipment.number, order_id=order.pk, order_number=order.number, carrier=shipment.carrier, tracking_number=shipment.tracking_number, warehouse_id=shipment.warehouse_id)
         record_event(order, OrderEvent.Kind.SHIPMENT, actor=actor,
-                     message=_("Shipped %(number)s with %(carrier)s, tracking %(tracking)s.")
-                     % {"number": shipment.number, "carrier": shipment.carrier, "tracking": shipment.tracking_number},
+                     message=Message(gettext_noop("Shipped %(number)s with %(carrier)s, tracking %(tracking)s."),
+                                     number=shipment.number, carrier=shipment.carrier, tracking=shipment.tracking_number),
                      data={"shipment": shipment.number, "tracking": shipment.tracking_number, "carrier": shipment.carrier})
         _follow_shipments(actor=actor, order=order)
         _tell(_dealer_contacts(order), order,
@@ -182,7 +186,8 @@ def record_delivery(*, actor, shipment, received_by="", at=None):
         shipment.save(update_fields=["status", "delivered_at", "received_by"])
         publish("shipment.delivered", shipment_id=shipment.pk, number=shipment.number, order_id=order.pk, order_number=order.number, received_by=shipment.received_by, delivered_at=shipment.delivered_at.isoformat())
         record_event(order, OrderEvent.Kind.TRACKING, actor=actor,
-                     message=_("%(number)s delivered, received by %(who)s.") % {"number": shipment.number, "who": received_by or "—"})
+                     message=Message(gettext_noop("%(number)s delivered, received by %(who)s."),
+                                     number=shipment.number, who=received_by or "—"))
         active = [s for s in order.shipments.all() if s.status != SS.CANCELLED]
         if order.status == Status.SHIPPED and all(s.status == SS.DELIVERED for s in active):
             transition_order(actor=actor, order=order, to=Status.DELIVERED)
@@ -193,5 +198,6 @@ def complete_order(*, actor, order, comment=""):
     """Close a delivered order (nothing left to ship, the customer has the goods)."""
     with transaction.atomic():
         order = lock_order(order)
-        order = transition_order(actor=actor, order=order, to=Status.COMPLETED, message=comment or _("Order completed."))
+        order = transition_order(actor=actor, order=order, to=Status.COMPLETED,
+                                 message=comment or Message(gettext_noop("Order completed.")))
         return order

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from customers.models import Address
 from customers.services import points_value, points_worth, redeem_points
@@ -14,6 +15,7 @@ from inventory.atp import promise_many, stock_snapshot
 from inventory.models import Product
 from oms import config_cache, money
 from oms.events import publish
+from oms.i18n import Message
 from oms.sequences import sequence_number
 
 from ..errors import CreditChanged, OrderInvalid
@@ -196,7 +198,7 @@ def place_order(*, actor, company, lines, channel, ship_to=None, idempotency_key
             order_lines = OrderLine.objects.bulk_create([_line(order, no, pl) for no, pl in enumerate(priced, start=1)])
             publish("order.created", order_id=order.pk, number=order.number, company_id=company.pk, company_code=company.code, channel=str(channel), external_ref=order.external_ref, total=str(order.total), currency=order.currency, lines=len(priced))
             record_event(order, OrderEvent.Kind.CREATED, actor=actor, source=source or channel,
-                         message=_("Order placed through %(channel)s.") % {"channel": channel.label},
+                         message=Message(gettext_noop("Order placed through %(channel)s."), channel=channel.label),
                          data={"lines": len(priced), "total": str(order.total), "promised": str(promised or "")})
             transition_order(actor=actor, order=order, to=Status.SUBMITTED, source=source or channel)
             submit_order(actor=actor, order=order, source=source or channel, lines=order_lines,

@@ -18,9 +18,11 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from customers.models import Address, Company
 from oms.errors import DomainError, PermissionDeniedError, ValidationFailed
+from oms.i18n import Message
 from oms.models import Notification
 from oms.money import format_money
 from oms.notifications import notify
@@ -89,8 +91,8 @@ def loyalty_available():
 def _note_redemption(*, actor, points, order):
     """Intake redeemed the points and took their value off the lines; say so on the timeline."""
     record_event(order, OrderEvent.Kind.NOTE, actor=actor,
-                 message=_("%(points)d loyalty points redeemed for %(amount)s off.")
-                 % {"points": points, "amount": format_money(order.loyalty_discount, order.currency)},
+                 message=Message(gettext_noop("%(points)d loyalty points redeemed for %(amount)s off."),
+                                 points=points, amount=format_money(order.loyalty_discount, order.currency)),
                  data={"customer_visible": True, "portal_event": "loyalty", "points": points,
                        "discount": str(order.loyalty_discount)})
 
@@ -152,12 +154,14 @@ def _after_placing(*, actor, company, order, payment_method, loyalty_points, app
     """What the portal adds to a fresh order: who approved it, the payment choice, points."""
     if approved_by is not None:
         record_event(order, OrderEvent.Kind.APPROVAL, actor=approved_by,
-                     message=_("Approved in the portal by %(who)s. %(comment)s") % {"who": approved_by, "comment": comment},
+                     message=Message(gettext_noop("Approved in the portal by %(who)s. %(comment)s"),
+                                     who=approved_by, comment=comment),
                      data={"customer_visible": True, "portal_event": "dealer_approval"})
     default = payment_methods(company)[0][0]
     if payment_method and payment_method != default:
         record_event(order, OrderEvent.Kind.NOTE, actor=actor,
-                     message=_("Payment chosen at checkout: %(method)s") % {"method": _payment_label(company, payment_method)},
+                     message=Message(gettext_noop("Payment chosen at checkout: %(method)s"),
+                                     method=_payment_label(company, payment_method)),
                      data={"payment_method": payment_method})
     if loyalty_points:
         _note_redemption(actor=approved_by or actor, points=loyalty_points, order=order)

@@ -20,8 +20,10 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from oms.errors import PermissionDeniedError, ValidationFailed
+from oms.i18n import Message
 from oms.notifications import notify
 from oms.permissions import dealer_account
 
@@ -159,10 +161,10 @@ def confirm_receipt(*, actor, company, shipment, received_by, received_at=None, 
     try:
         with transaction.atomic():
             shipment = record_delivery(actor=actor, shipment=shipment, received_by=received_by, at=received_at)
-            how = _("drawn signature") if png else _("typed signature")
+            how = gettext_lazy("drawn signature") if png else gettext_lazy("typed signature")
             record_event(shipment.order, OrderEvent.Kind.NOTE, actor=actor, source="portal",
-                         message=_("%(number)s received by %(who)s, signed “%(sign)s” (%(how)s).")
-                         % {"number": shipment.number, "who": received_by, "sign": signature_text or received_by, "how": how},
+                         message=Message(gettext_noop("%(number)s received by %(who)s, signed “%(sign)s” (%(how)s)."),
+                                         number=shipment.number, who=received_by, sign=signature_text or received_by, how=how),
                          data={"customer_visible": True, "portal_event": "receipt", "shipment": shipment.number,
                                "received_at": received_at.isoformat(), "signed_as": signature_text,
                                "signature_file": path})

@@ -9,7 +9,9 @@ from django.db.models import DateTimeField, ExpressionWrapper, F, OuterRef, Q, S
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
+from oms.i18n import Message
 from oms.models import Notification
 from oms.notifications import notify
 from oms.permissions import StaffRole
@@ -62,7 +64,8 @@ def check_sla(*, now=None):
             )
             if sent:
                 result["reminded"] += 1
-                record_event(order, OrderEvent.Kind.SLA, message=str(_("SLA target missed; reminder sent.")),
+                record_event(order, OrderEvent.Kind.SLA,
+                             message=Message(gettext_noop("SLA target missed; reminder sent.")),
                              data={"status": order.status, "role": target.responsible_role})
             if late >= timedelta(hours=target.escalate_after_hours):
                 sent = notify(
@@ -73,5 +76,5 @@ def check_sla(*, now=None):
                 )
                 if sent:
                     result["escalated"] += 1
-                    record_event(order, OrderEvent.Kind.SLA, message=str(_("Escalated to managers.")))
+                    record_event(order, OrderEvent.Kind.SLA, message=Message(gettext_noop("Escalated to managers.")))
     return result

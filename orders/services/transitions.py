@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from oms.events import publish
+from oms.i18n import with_message
 
 from ..errors import IllegalTransition
 from ..models import Order, OrderEvent
@@ -49,8 +50,11 @@ def save_order(order, fields):
 
 
 def record_event(order, kind, *, actor=None, message="", data=None, from_status="", to_status="", source=""):
+    """Append to the order's timeline. `message`: a text, or an oms.i18n.Message that each
+    reader sees in their language."""
+    message, data = with_message(message, data)
     event = OrderEvent(
-        order=order, kind=kind, actor=actor if actor is not None and actor.pk else None, message=str(message)[:2000],
+        order=order, kind=kind, actor=actor if actor is not None and actor.pk else None, message=message[:2000],
         data=data or {}, from_status=from_status, to_status=to_status, source=source[:60],
     )
     if getattr(order, "_deferred_events", None) is not None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from customers.services import award_points, follow_order_payment, return_order_points
 from inventory.atp import active_warehouses
@@ -19,6 +20,7 @@ from inventory.errors import InsufficientStock
 from inventory.models import Stock
 from inventory.services import keep_reservations, release_reservations, reserve_stock
 from oms.errors import ValidationFailed
+from oms.i18n import Message
 from oms.money import format_money
 from oms.models import Notification
 from oms.notifications import notify
@@ -113,7 +115,8 @@ def _send_on(*, actor, order, source, lines, stock, over):
                          message="; ".join(str(w) for _r, why in chain for w in why))
         _ask_approver(order, chain[0][0])
         return order
-    transition_order(actor=actor, order=order, to=Status.APPROVED, source=source, message=_("Passed review; no approval needed."))
+    transition_order(actor=actor, order=order, to=Status.APPROVED, source=source,
+                     message=Message(gettext_noop("Passed review; no approval needed.")))
     allocate_order(actor=actor, order=order, source=source, lines=lines, stock=stock)
     return order
 
@@ -130,7 +133,8 @@ def release_hold(*, actor, order, comment=""):
         order = lock_order(order)
         if order.status != Status.ON_HOLD:
             raise IllegalTransition(order, Status.SUBMITTED)
-        transition_order(actor=actor, order=order, to=Status.SUBMITTED, message=comment or _("Released from hold."))
+        transition_order(actor=actor, order=order, to=Status.SUBMITTED,
+                         message=comment or Message(gettext_noop("Released from hold.")))
         return submit_order(actor=actor, order=order)
 
 
@@ -144,7 +148,7 @@ def record_payment_refunded(*, actor, order, unpaid=True):
             order.is_paid = False
             order.save(update_fields=["is_paid"])
             record_event(order, OrderEvent.Kind.NOTE, actor=actor,
-                         message=_("Payment refunded: the order is no longer paid."))
+                         message=Message(gettext_noop("Payment refunded: the order is no longer paid.")))
         _points_follow_payment(actor, order, _("Order %(number)s refunded") % {"number": order.number})
         return order
 
@@ -161,10 +165,12 @@ def _points_follow_payment(actor, order, reason):
                                   reason=reason)
     if change < 0:
         record_event(order, OrderEvent.Kind.NOTE, actor=actor, data={"points": change},
-                     message=_("%(points)d loyalty points taken back with the refund.") % {"points": -change})
+                     message=Message(gettext_noop("%(points)d loyalty points taken back with the refund."),
+                                     points=-change))
     elif change > 0:
         record_event(order, OrderEvent.Kind.NOTE, actor=actor, data={"points": change},
-                     message=_("%(points)d loyalty points given back: the order is paid again.") % {"points": change})
+                     message=Message(gettext_noop("%(points)d loyalty points given back: the order is paid again."),
+                                     points=change))
 
 
 def record_payment_received(*, actor, order):
@@ -173,7 +179,7 @@ def record_payment_received(*, actor, order):
         order = lock_order(order)
         order.is_paid = True
         order.save(update_fields=["is_paid"])
-        record_event(order, OrderEvent.Kind.NOTE, actor=actor, message=_("Payment received."))
+        record_event(order, OrderEvent.Kind.NOTE, actor=actor, message=Message(gettext_noop("Payment received.")))
         # loyalty points are earned on paid orders (once per order number, by the active rule)
         award_points(company=order.company, order_number=order.number, amount=order.total, currency=order.currency,
                      reason=_("Order paid"), actor=actor)
@@ -181,7 +187,8 @@ def record_payment_received(*, actor, order):
         if order.status == Status.ON_HOLD and not keep_reservations(ref_type=RESERVATION_REF, ref_id=order.pk):
             _drop_lapsed_allocation(order)  # the unpaid hold had expired: allocate afresh below
         if order.status == Status.ON_HOLD and only_awaiting_payment(order.hold_reasons):
-            transition_order(actor=actor, order=order, to=Status.SUBMITTED, message=_("Paid: back to review."))
+            transition_order(actor=actor, order=order, to=Status.SUBMITTED,
+                             message=Message(gettext_noop("Paid: back to review.")))
             submit_order(actor=actor, order=order)
         return order
 
@@ -206,15 +213,16 @@ def _decide(*, actor, order, approval_id, approve, comment):
         step.decision = OrderApproval.Decision.APPROVED if approve else OrderApproval.Decision.REJECTED
         step.decided_by, step.comment, step.decided_at = actor, comment, timezone.now()
         step.save(update_fields=["decision", "decided_by", "comment", "decided_at"])
-        verb = _("approved") if approve else _("rejected")
+        verb = gettext_lazy("approved") if approve else gettext_lazy("rejected")
         record_event(order, OrderEvent.Kind.APPROVAL, actor=actor, data={"step": step.step, "role": step.role, "decision": step.decision},
-                     message=_("Step %(step)d (%(role)s) %(verb)s. %(comment)s")
-                     % {"step": step.step, "role": StaffRole(step.role).label, "verb": verb, "comment": comment})
+                     message=Message(gettext_noop("Step %(step)d (%(role)s) %(verb)s. %(comment)s"),
+                                     step=step.step, role=StaffRole(step.role).label, verb=verb, comment=comment))
         if not approve:
             order.approvals.filter(decision=OrderApproval.Decision.PENDING).delete()
             order.hold_reasons = [{"code": "rejected", "message": _("Rejected by %(who)s: %(comment)s") % {"who": actor, "comment": comment}}]
             order.save(update_fields=["hold_reasons"])
-            transition_order(actor=actor, order=order, to=Status.ON_HOLD, message=comment or _("Rejected."))
+            transition_order(actor=actor, order=order, to=Status.ON_HOLD,
+                             message=comment or Message(gettext_noop("Rejected.")))
             recipients = [u for u in (order.company.sales_rep, order.placed_by) if u is not None]
             _tell(recipients, order, format_lazy(gettext_lazy("Order {number} was rejected"), number=order.number), comment)
             return order
@@ -222,7 +230,8 @@ def _decide(*, actor, order, approval_id, approve, comment):
         if nxt is not None:
             _ask_approver(order, nxt.role)
             return order
-        transition_order(actor=actor, order=order, to=Status.APPROVED, message=_("All approvals given."))
+        transition_order(actor=actor, order=order, to=Status.APPROVED,
+                         message=Message(gettext_noop("All approvals given.")))
         allocate_order(actor=actor, order=order)
         return order
 
@@ -263,7 +272,7 @@ def allocate_order(*, actor, order, source="", attempts=3, lines=None, stock=Non
     if not any(q for _p, q in needs.values()):  # already holds all its stock (e.g. released from a manual hold)
         if order.status in (Status.APPROVED, Status.BACKORDERED):
             transition_order(actor=actor, order=order, to=Status.ALLOCATED, source=source,
-                             message=_("Stock is still reserved from before."))
+                             message=Message(gettext_noop("Stock is still reserved from before.")))
         return order
     warehouses, available = stock if stock is not None else (None, None)
     if warehouses is None:
@@ -313,8 +322,8 @@ def allocate_order(*, actor, order, source="", attempts=3, lines=None, stock=Non
     if hold_until is not None:
         if plan.picks:
             record_event(order, OrderEvent.Kind.NOTE, actor=actor, source=source,
-                         message=_("Stock held until %(when)s while the payment arrives.")
-                         % {"when": timezone.localtime(hold_until).strftime("%Y-%m-%d %H:%M")})
+                         message=Message(gettext_noop("Stock held until %(when)s while the payment arrives."),
+                                         when=timezone.localtime(hold_until).strftime("%Y-%m-%d %H:%M")))
         return order
     fully = all(ln.allocated_quantity == ln.quantity for ln in lines)
     if plan.picks or (fully and order.status == Status.BACKORDERED):
@@ -397,13 +406,14 @@ def cancel_order(*, actor, order, reason):
         released = release_reservations(actor=actor, ref_type=RESERVATION_REF, ref_id=order.pk, reason=reason)
         points = return_order_points(actor=actor, company=order.company, order_number=order.number, reason=reason)
         if voided is not None:
-            message = (_("Invoice %(number)s is void; %(credited)s paid on it is kept as the customer's credit.") if credited
-                       else _("Invoice %(number)s is void."))
+            msgid = (gettext_noop("Invoice %(number)s is void; %(credited)s paid on it is kept as the customer's credit.")
+                     if credited else gettext_noop("Invoice %(number)s is void."))
             record_event(order, OrderEvent.Kind.NOTE, actor=actor, data={"invoice": voided.number, "credited": str(credited)},
-                         message=message % {"number": voided.number, "credited": format_money(credited, order.currency)})
+                         message=Message(msgid, number=voided.number, credited=format_money(credited, order.currency)))
         if points:
             record_event(order, OrderEvent.Kind.NOTE, actor=actor, data={"points": points},
-                         message=_("Loyalty points of this order reversed: %(points)s.") % {"points": f"{points:+d}"})
+                         message=Message(gettext_noop("Loyalty points of this order reversed: %(points)s."),
+                                         points=f"{points:+d}"))
         order.shipments.filter(status__in=[Shipment.Status.PENDING, Shipment.Status.PICKING]).update(status=Shipment.Status.CANCELLED)
         order.lines.update(allocated_quantity=0)
         order.approvals.filter(decision=OrderApproval.Decision.PENDING).delete()
@@ -418,7 +428,8 @@ def set_tags(*, actor, order, tags):
     with transaction.atomic():
         order = lock_order(order)
         if tags != sorted(order.tags):
-            record_event(order, OrderEvent.Kind.EDIT, actor=actor, message=_("Tags: %(tags)s") % {"tags": ", ".join(tags) or "—"},
+            record_event(order, OrderEvent.Kind.EDIT, actor=actor, message=Message(gettext_noop("Tags: %(tags)s"),
+                                                                                   tags=", ".join(tags) or "—"),
                          data={"from": order.tags, "to": tags})
             order.tags = tags
             order.save(update_fields=["tags", "updated_at"])

@@ -1,0 +1,58 @@
+"""Timeline entries are read in the reader's language, whoever wrote them and in whatever
+language: the event keeps its sentence's msgid and parameters (oms.i18n.Message)."""
+
+import pytest
+from django.utils import translation
+from django.utils.translation import gettext_lazy, gettext_noop
+
+from oms.i18n import Message, event_text
+from orders.models import OrderEvent
+from orders.selectors import customer_timeline
+from orders.services.transitions import record_event
+from tests.factories import OrderFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_message_is_stored_once_and_read_in_each_language():
+    step = Message(gettext_noop("Step %(step)d (%(role)s) %(verb)s. %(comment)s"), step=1,
+                   role=gettext_lazy("Finance"), verb=gettext_lazy("approved"), comment="OK")
+    with translation.override("en"):
+        english, data = str(step), {"msg": step.as_data()}
+    assert english == "Step 1 (Finance) approved. OK"
+    with translation.override("zh-hans"):
+        assert event_text(english, data) == "第 1 步（财务）已批准。OK"
+    assert event_text("plain text", {}) == "plain text"  # events written before, or typed by people
+
+
+def test_a_broken_translation_falls_back_to_english_rather_than_failing():
+    data = {"msg": {"id": "Shipment %(number)s packed.", "params": {}}}  # a parameter missing
+    assert event_text("Shipment SH-1 packed.", data) == "Shipment SH-1 packed."
+
+
+def test_the_order_timeline_follows_the_readers_language():
+    order = OrderFactory(status="picking")
+    warehouse = StaffFactory(staff_role="warehouse", language="en")
+    with translation.override("en"):  # written by an English-speaking packer
+        record_event(order, OrderEvent.Kind.SHIPMENT, actor=warehouse,
+                     message=Message(gettext_noop("Shipment %(number)s packed."), number="SH-0000007"))
+        record_event(order, OrderEvent.Kind.SHIPMENT, actor=warehouse,
+                     message=Message(gettext_noop("Shipment %(number)s packed."), number="SH-0000008"),
+                     data={"customer_visible": True})
+    event = order.events.get(message="Shipment SH-0000007 packed.")  # the column keeps the writer's words
+    with translation.override("zh-hans"):
+        assert event.text == "发货单 SH-0000007 已包装完成。"
+        assert customer_timeline(order)[-1].detail == "发货单 SH-0000008 已包装完成。"
+    with translation.override("en"):
+        assert event.text == "Shipment SH-0000007 packed."
+
+
+def test_the_console_order_page_shows_the_timeline_in_the_readers_language(client):
+    order = OrderFactory(status="picking")
+    with translation.override("en"):
+        record_event(order, OrderEvent.Kind.SHIPMENT,
+                     message=Message(gettext_noop("Shipment %(number)s packed."), number="SH-0000009"))
+    manager = StaffFactory(staff_role="manager", language="zh-hans")
+    client.force_login(manager)
+    page = client.get(f"/console/orders/{order.pk}/", headers={"Accept-Language": "zh-hans"}).content.decode()
+    assert "发货单 SH-0000009 已包装完成。" in page
