@@ -49,13 +49,18 @@ def account(request):
     })
 
 
+def _address(company, pk) -> Address:
+    """An address of the dealer's own company (another company's is simply not there: 404)."""
+    try:
+        return selectors.dealer_address(company, pk)
+    except Address.DoesNotExist:
+        raise Http404
+
+
 @dealer_required(Perm.PORTAL)
 def address_detail(request, pk):
     company = _company(request)
-    try:
-        address = selectors.dealer_address(company, pk)
-    except Address.DoesNotExist:
-        raise Http404  # another company's address is simply not there
+    address = _address(company, pk)
     return render(request, "customers/portal_address.html", {
         "address": address, "company": company, "is_admin": has_perm(request.user, Perm.PORTAL_ADMIN)})
 
@@ -294,10 +299,7 @@ def address_create(request):
 @dealer_required(Perm.PORTAL_ADMIN)
 def address_edit(request, pk):
     company = _company(request)
-    try:
-        address = selectors.dealer_address(company, pk)
-    except Address.DoesNotExist:
-        raise Http404
+    address = _address(company, pk)
     form = AddressForm(request.POST or None, instance=address)
     form.fields.pop("make_default")
     if request.method == "POST" and form.is_valid():
@@ -316,10 +318,7 @@ def address_edit(request, pk):
 @require_POST
 def address_delete(request, pk):
     company = _company(request)
-    try:
-        address = selectors.dealer_address(company, pk)
-    except Address.DoesNotExist:
-        raise Http404
+    address = _address(company, pk)
     label = str(address)
     if run_action(request, lambda: services.delete_address(actor=request.user, company=company, address=address),
                   _("Address “%(address)s” deleted.") % {"address": label}):
@@ -331,10 +330,7 @@ def address_delete(request, pk):
 @require_POST
 def address_default(request, pk):
     company = _company(request)
-    try:
-        address = selectors.dealer_address(company, pk)
-    except Address.DoesNotExist:
-        raise Http404
+    address = _address(company, pk)
     run_action(request, lambda: services.set_default_address(actor=request.user, company=company, address=address),
                lambda a: _("This is now your default %(kind)s address.") % {"kind": a.get_kind_display().lower()})
     return redirect("portal:address_detail", address.pk)
