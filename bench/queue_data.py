@@ -115,13 +115,15 @@ def load(total):
 
 def explain(scenarios):
     """EXPLAIN of the queue query for each scenario, as the view builds it."""
-    from oms.pagination import keyset_page  # noqa: F401  (same key as the view)
+    from oms.pagination import keyset_query
+    from orders.filters import QUEUE_SORTS, queue_sort
     from orders.selectors import order_queue
 
     out = {}
     for name, params in scenarios.items():
         _f, qs = order_queue(params)
-        out[name] = qs.order_by("-id")[:51].explain()
+        query = keyset_query(qs, key=QUEUE_SORTS[queue_sort(params)], after=params.get("after"), size=50)
+        out[name] = query.explain()
     return out
 
 

@@ -13,6 +13,24 @@ from oms.pagination import MAX_PAGE_SIZE
 from .models import Channel, Order, OrderLine, Shipment, Status, Tag
 
 
+# The queue's orders (keyset keys of oms.pagination): newest first unless the person sorts by
+# a column. Each key has an index: the primary key, and orders (total, id).
+QUEUE_SORTS = {
+    "newest": ("-id",),
+    "oldest": ("id",),
+    "total_desc": ("-total", "-id"),
+    "total_asc": ("total", "id"),
+}
+SORT_CHOICES = [("newest", _("Newest first")), ("oldest", _("Oldest first")),
+                ("total_desc", _("Largest total first")), ("total_asc", _("Smallest total first"))]
+
+
+def queue_sort(params) -> str:
+    """The sort asked for in the query string (newest first when none or unknown)."""
+    sort = str((params or {}).get("sort") or "")
+    return sort if sort in QUEUE_SORTS else "newest"
+
+
 def queue_customer_pool():
     """Whose orders the queue can be filtered by: every customer, closed ones too."""
     return Company.objects.order_by("name", "code")
@@ -53,6 +71,7 @@ class OrderQueueFilter(django_filters.FilterSet):
     created_to = django_filters.DateFilter(label=_("To"), field_name="created_at", lookup_expr="date__lte")
     tag = django_filters.ChoiceFilter(label=_("Tag"), choices=Tag.choices, method="has_tag", empty_label=_("Any tag"))
     overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="only_overdue")
+    sort = django_filters.ChoiceFilter(label=_("Sort"), choices=SORT_CHOICES, method="sorted_by", empty_label=None)
 
     class Meta:
         model = Order
@@ -66,6 +85,9 @@ class OrderQueueFilter(django_filters.FilterSet):
         if "_form_class" not in cls.__dict__:
             cls._form_class = super().get_form_class()
         return cls._form_class
+
+    def sorted_by(self, queryset, name, value):
+        return queryset  # the view pages the queue by the sort's keyset key (QUEUE_SORTS)
 
     def typed_customer(self, queryset, name, value):
         return queryset  # the form turned the text into `company` (QueueFilterForm.clean)
@@ -85,8 +107,8 @@ class OrderQueueFilter(django_filters.FilterSet):
             return queryset.filter(number=found[0])
         product_ids = list(Product.objects.filter(Q(sku__iexact=value) | Q(barcode=value)).values_list("pk", flat=True)[:5])
         if product_ids:
-            if not self._other_filters():
-                return queryset.filter(pk__in=self._newest_orders_with(product_ids))
+            if not self._other_filters() and queue_sort(self.data) in ("newest", "oldest"):
+                return queryset.filter(pk__in=self._orders_with(product_ids))
             return queryset.filter(Exists(OrderLine.objects.filter(order=OuterRef("pk"), product_id__in=product_ids)))
         company_ids = list(Company.objects.filter(Q(code__iexact=value) | Q(name__icontains=value)).values_list("pk", flat=True)[:50])
         if company_ids:
@@ -95,19 +117,26 @@ class OrderQueueFilter(django_filters.FilterSet):
 
     def _other_filters(self):
         return any(value not in (None, "", [], False) for name, value in self.form.cleaned_data.items()
-                   if name not in ("q", "customer"))
+                   if name not in ("q", "customer", "sort"))
 
-    def _newest_orders_with(self, product_ids):
+    def _orders_with(self, product_ids):
         """The ids of the orders holding one of the products that the queue's page can show
-        (newest first, below the page's keyset bound `after`, as many as the largest page
-        takes): read from the (product, order) index of the lines. Filtering the orders with
-        EXISTS instead lets PostgreSQL walk the orders newest first until a page has matched,
-        which for a product whose lines are all old means millions of orders (seconds)."""
+        (in the queue's id order, from the page's keyset bound `after` or `before`, as many as
+        the largest page takes): read from the (product, order) index of the lines. Filtering
+        the orders with EXISTS instead lets PostgreSQL walk the orders newest first until a
+        page has matched, which for a product whose lines are all old means millions of
+        orders (seconds)."""
         lines = OrderLine.objects.filter(product_id__in=product_ids)
+        newest = queue_sort(self.data) == "newest"
         after = str(self.data.get("after") or "").strip()
-        if after.isdigit():  # the queue pages by id (views/queue.QUEUE_KEY); anything else is the first page
-            lines = lines.filter(order_id__lt=int(after))
-        return list(lines.order_by("-order_id").values_list("order_id", flat=True).distinct()[:MAX_PAGE_SIZE + 1])
+        before = str(self.data.get("before") or "").strip()
+        order = "-order_id" if newest else "order_id"
+        if after.isdigit():  # the queue pages by id here; anything else is the first page
+            lines = lines.filter(**{"order_id__lt" if newest else "order_id__gt": int(after)})
+        elif before.isdigit():  # the page before: the nearest ids the other way
+            lines = lines.filter(**{"order_id__gt" if newest else "order_id__lt": int(before)})
+            order = "order_id" if newest else "-order_id"
+        return list(lines.order_by(order).values_list("order_id", flat=True).distinct()[:MAX_PAGE_SIZE + 1])
 
     def in_warehouse(self, queryset, name, value):
         if not value:

@@ -112,6 +112,7 @@ class Order(models.Model):
             models.Index(fields=["status", "-id"], name="order_status_id_idx"),
             models.Index(fields=["company", "-id"], name="order_company_id_idx"),
             models.Index(fields=["channel", "-id"], name="order_channel_id_idx"),
+            models.Index(fields=["total", "id"], name="order_total_id_idx"),  # the queue sorted by total
             models.Index(fields=["external_ref"], name="order_external_ref_idx"),
             models.Index(fields=["customer_po"], name="order_customer_po_idx"),
             models.Index(fields=["created_at"], name="order_created_idx"),

@@ -373,6 +373,19 @@ def test_a_sku_search_pages_through_every_order_holding_it(client, staff_user):
             break
         params = {"q": "old-valve", "size": 5, "after": page.next_after}
     assert seen == sorted(holders, reverse=True)
+    back = []  # and back again, page by page, from the last one
+    while page.has_prev:
+        page = client.get(URL, {"q": "old-valve", "size": 5, "before": page.prev_before}).context["page"]
+        back = [o["id"] for o in page.items] + back
+    assert back == seen[:10]
+    oldest, params = [], {"q": "old-valve", "size": 5, "sort": "oldest"}
+    while True:
+        page = client.get(URL, params).context["page"]
+        oldest += [o["id"] for o in page.items]
+        if not page.has_next:
+            break
+        params = {**params, "after": page.next_after}
+    assert oldest == sorted(holders)
 
 
 def test_a_sku_search_with_another_filter_finds_every_match(orders):
@@ -382,3 +395,49 @@ def test_a_sku_search_with_another_filter_finds_every_match(orders):
     assert numbers(c.get(URL, {"q": "BLV-015", "status": "allocated"})) == ["SO-0000101"]
     assert numbers(c.get(URL, {"q": "BLV-015", "status": "shipped"})) == []
     assert numbers(c.get(URL, {"q": "BLV-015", "channel": "console", "tag": "rush"})) == ["SO-0000101"]
+
+
+def test_the_queue_sorts_by_total_and_by_age_and_pages_each_way(client, staff_user):
+    from decimal import Decimal
+
+    client.force_login(staff_user("manager"))
+    company = CompanyFactory()
+    totals = [Decimal("50.00"), Decimal("10.00"), Decimal("50.00"), Decimal("99.99"), Decimal("10.00"),
+              Decimal("75.50"), Decimal("50.00")]  # ties: the id breaks them
+    made = [OrderFactory(company=company, total=t) for t in totals]
+    by_total = [o.pk for o in sorted(made, key=lambda o: (o.total, o.pk), reverse=True)]
+
+    def walk(sort):
+        seen, params = [], {"size": 3, "sort": sort}
+        while True:
+            response = client.get(URL, params)
+            page = response.context["page"]
+            seen += [o["id"] for o in page.items]
+            if not page.has_next:
+                return seen, response
+            params = {"size": 3, "sort": sort, "after": page.next_after}
+
+    seen, last = walk("total_desc")
+    assert seen == by_total
+    assert walk("total_asc")[0] == by_total[::-1]
+    assert walk("oldest")[0] == sorted(o.pk for o in made)
+    page = last.context["page"]  # and back from the last page, by total
+    back = client.get(URL, {"size": 3, "sort": "total_desc", "before": page.prev_before}).context["page"]
+    assert [o["id"] for o in back.items] == by_total[3:6]
+
+    html = client.get(URL, {"sort": "total_desc", "status": "draft"}).content.decode()
+    assert 'aria-sort="descending"' in html and 'name="sort" value="total_desc"' in html  # filters keep the sort
+    assert "sort=total_asc" in html and "status=draft" in html.split('data-sort="total"')[0].rsplit("href=", 1)[1]
+    assert client.get(URL, {"sort": "nonsense"}).context["sort"] == "newest"
+
+
+def test_a_deep_page_by_total_starts_at_its_cursor_with_one_row_comparison(client, staff_user):
+    client.force_login(staff_user("manager"))
+    company = CompanyFactory()
+    for i in range(5):
+        OrderFactory(company=company, total=10 + i)
+    first = client.get(URL, {"size": 2, "sort": "total_desc"}).context["page"]
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(URL, {"size": 2, "sort": "total_desc", "after": first.next_after})
+    page_sql = [q["sql"] for q in ctx.captured_queries if 'FROM "orders_order" INNER JOIN' in q["sql"]]
+    assert len(page_sql) == 1 and '("orders_order"."total", "orders_order"."id") <' in page_sql[0]

@@ -1,4 +1,4 @@
-"""The order queue: filters, search, htmx live filtering, keyset pages newest first."""
+"""The order queue: filters, search, sorts, htmx live filtering, keyset pages."""
 
 from django.shortcuts import render
 from django.utils import timezone
@@ -7,24 +7,25 @@ from oms.pagination import keyset_page
 from oms.permissions import Perm, staff_required
 
 from .. import selectors, selectors_console
-from ..filters import queue_customer_pool
+from ..filters import QUEUE_SORTS, queue_customer_pool, queue_sort
 from ..forms import dress_queue_filters
 from .common import customer_results, template_for
 
-QUEUE_KEY = "-id"  # newest first; the order indexes are (filter, -id) and bench/queue_data.py pages the same way
 
 
 @staff_required(Perm.ORDERS_VIEW)
 def order_list(request):
     queue_filter, qs = selectors.order_queue(request.GET)
-    page = keyset_page(qs, key=QUEUE_KEY, after=request.GET.get("after"), before=request.GET.get("before"), size=request.GET.get("size"))
+    sort = queue_sort(request.GET)  # newest first by default: the order indexes are (filter, -id)
+    page = keyset_page(qs, key=QUEUE_SORTS[sort], after=request.GET.get("after"), before=request.GET.get("before"),
+                       size=request.GET.get("size"))
     form = queue_filter.form
     # the picker names the chosen customer even when another filter is invalid, and keeps a
     # typed text that named none
     chosen = form.cleaned_data.get("company") if form.is_bound and "company" not in form.errors else None
     typed = " ".join(str(form.data.get("customer") or "").split())[:200] if form.is_bound else ""
     return render(request, template_for(request, "orders/order_list.html"), {
-        "form": dress_queue_filters(form), "page": page, "now": timezone.now(),
+        "form": dress_queue_filters(form), "page": page, "now": timezone.now(), "sort": sort,
         "customer_label": selectors_console.picker_label(chosen) if chosen else typed,
         "customer_id": chosen.pk if chosen else "",
     })
