@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -58,8 +59,15 @@ def invite_dealer_user(*, actor, company: Company, email, role=DealerRole.BUYER,
         raise ValidationFailed(_("Enter an e-mail address."), field="email", code="required")
     if role not in DealerRole.values:
         raise ValidationFailed(_("Choose a role."), field="role", code="invalid_choice")
-    if User.objects.filter(email__iexact=email).exists() or User.objects.filter(username__iexact=email).exists():
-        raise ValidationFailed(_("Someone already signs in with this e-mail address."), field="email", code="taken")
+    taken = User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).select_related("dealer_account").first()
+    if taken is not None:
+        account = getattr(taken, "dealer_account", None)
+        if account is not None and account.company_id == company.pk:
+            raise ValidationFailed(_("%(user)s already uses the portal for your company.") % {"user": taken},
+                                   field="email", code="taken")
+        # someone else's account: say no more than that it cannot be invited (whose it is stays private)
+        raise ValidationFailed(_("This e-mail address cannot be invited. Ask your colleague for another address, "
+                                 "or your sales contact for help."), field="email", code="taken")
     language = language or (actor.language if actor is not None else settings.LANGUAGE_CODE)
     try:
         with transaction.atomic():

@@ -102,7 +102,12 @@ def test_dealer_admin_invites_changes_role_and_deactivates(client, alpha, django
     bad = client.post(reverse("portal:dealer_users"), {"email": "not-an-email", "role": "boss"})
     assert bad.status_code == 422 and set(bad.context["form"].errors) == {"email", "role"}
     taken = client.post(reverse("portal:dealer_users"), {"email": alpha["buyer"].email, "role": "buyer"})
-    assert taken.status_code == 422 and "email" in taken.context["form"].errors
+    assert taken.status_code == 422 and "already uses the portal for your company" in taken.context["form"].errors["email"][0]
+    outsider = dealer_user(company=CompanyFactory(name="Rival Co"), first_name="Rita", email="rita@rival.cn")
+    elsewhere = client.post(reverse("portal:dealer_users"), {"email": "RITA@rival.cn", "role": "buyer"})
+    message = elsewhere.context["form"].errors["email"][0]
+    assert elsewhere.status_code == 422 and "cannot be invited" in message
+    assert "Rita" not in message and "Rival" not in message and str(outsider) not in elsewhere.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("portal:dealer_users"), {"email": "li@alpha.cn", "role": "approver"})
     assert response.status_code == 302
