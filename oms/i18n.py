@@ -64,13 +64,22 @@ def render(data) -> str:
 
 def event_text(message, data):
     """What a timeline entry says to the reader: its Message in their language, else the
-    text as it was written."""
+    reasons it lists (a review's hold reasons), each in their language, else the text as it
+    was written."""
     if isinstance(data, dict) and isinstance(data.get(KEY), dict):
         try:
             return render(data[KEY])
         except (KeyError, ValueError, TypeError):
             return message
+    reasons = data.get("reasons") if isinstance(data, dict) else None
+    if isinstance(reasons, list) and reasons and all(isinstance(r, dict) and KEY in r for r in reasons):
+        return " ".join(reason_text(r) for r in reasons)
     return message
+
+
+def reason_text(reason):
+    """One stored reason ({"code", "message"} and maybe its Message) in the reader's language."""
+    return event_text(reason.get("message", ""), {KEY: reason[KEY]} if isinstance(reason.get(KEY), dict) else {})
 
 
 def with_message(message, data):

@@ -3,8 +3,10 @@ puts an order with reasons on hold, and staff fix and release it."""
 
 from django.db import connection
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from customers.models import Company
+from oms.i18n import Message, with_message
 from oms.money import format_money
 
 from .errors import CreditChanged
@@ -21,7 +23,10 @@ AWAITING_PAYMENT = "awaiting_payment"
 
 
 def reason(code, message):
-    return {"code": code, "message": str(message)}
+    """A hold reason as stored on the order: its code, its text in the writer's language and,
+    for an oms.i18n.Message, the message itself, shown in each reader's language."""
+    text, data = with_message(message, {"code": code})
+    return {**data, "message": text}
 
 
 def only_awaiting_payment(reasons) -> bool:
@@ -76,15 +81,17 @@ def review_order(order, lines) -> list[dict]:
     reasons = []
     company = order.company
     if company.status != Company.Status.ACTIVE:
-        reasons.append(reason("customer_on_hold", _("Customer %(code)s is %(status)s.")
-                              % {"code": company.code, "status": company.get_status_display().lower()}))
+        reasons.append(reason("customer_on_hold", Message(gettext_noop("Customer %(code)s is %(status)s."),
+                                                          code=company.code, status=company.get_status_display().lower())))
     for line in lines:
         p = line.product
         if not p.active:
-            reasons.append(reason("inactive_product", _("Line %(no)d: %(sku)s is no longer sold.") % {"no": line.line_no, "sku": p.sku}))
+            reasons.append(reason("inactive_product", Message(gettext_noop("Line %(no)d: %(sku)s is no longer sold."),
+                                                              no=line.line_no, sku=p.sku)))
         if line.quantity % p.pack_size:
-            reasons.append(reason("pack_size", _("Line %(no)d: %(sku)s is sold in packs of %(pack)d; %(qty)d is not a multiple.")
-                                  % {"no": line.line_no, "sku": p.sku, "pack": p.pack_size, "qty": line.quantity}))
+            reasons.append(reason("pack_size", Message(
+                gettext_noop("Line %(no)d: %(sku)s is sold in packs of %(pack)d; %(qty)d is not a multiple."),
+                no=line.line_no, sku=p.sku, pack=p.pack_size, qty=line.quantity)))
     missing = [label for label, value in (
         (_("recipient"), order.ship_recipient), (_("phone"), order.ship_phone), (_("address"), order.ship_line1),
         (_("city"), order.ship_city), (_("province"), order.ship_province), (_("region"), order.ship_region),
@@ -92,7 +99,7 @@ def review_order(order, lines) -> list[dict]:
     if missing:
         reasons.append(reason("address_incomplete", _("The ship-to address lacks: %(fields)s.") % {"fields": ", ".join(map(str, missing))}))
     if order.payment_terms == Company.PaymentTerms.PREPAID and not order.is_paid:
-        reasons.append(reason(AWAITING_PAYMENT, _("Prepaid order: waiting for payment.")))
+        reasons.append(reason(AWAITING_PAYMENT, Message(gettext_noop("Prepaid order: waiting for payment."))))
     return reasons
 
 
@@ -113,7 +120,7 @@ def credit_reason(order, over=None):
     if over is None:
         over = credit_overrun(order)
     if over > 0:
-        return reason("credit_limit", _("Over the credit limit of %(limit)s by %(over)s (open receivables included).")
-                      % {"limit": format_money(order.company.credit_limit, order.currency),
-                         "over": format_money(over, order.currency)})
+        return reason("credit_limit", Message(
+            gettext_noop("Over the credit limit of %(limit)s by %(over)s (open receivables included)."),
+            limit=format_money(order.company.credit_limit, order.currency), over=format_money(over, order.currency)))
     return None

@@ -125,6 +125,14 @@ def short_date_formatter():
 
 
 @register.filter
+def reason_text(reason):
+    """{{ r|reason_text }}: a stored hold reason in the reader's language (oms.i18n)."""
+    from oms.i18n import reason_text as text
+
+    return text(reason) if isinstance(reason, dict) else reason
+
+
+@register.filter
 def short_date(value):
     """{{ order.created_at|short_date }}: like |date:"SHORT_DATE_FORMAT", in local time."""
     return short_date_formatter()(value)

@@ -56,3 +56,22 @@ def test_the_console_order_page_shows_the_timeline_in_the_readers_language(clien
     client.force_login(manager)
     page = client.get(f"/console/orders/{order.pk}/", headers={"Accept-Language": "zh-hans"}).content.decode()
     assert "发货单 SH-0000009 已包装完成。" in page
+
+
+def test_hold_reasons_are_read_in_the_readers_language(shop):
+    from orders.services.intake import place_order
+    from orders.views.common import hold_reasons_text
+
+    shop["stock_of"](shop["products"]["VALVE"], shop["sh"], on_hand=10)
+    company = shop["company"]
+    company.payment_terms = "prepaid"
+    company.save()
+    with translation.override("en"):  # keyed by an English-speaking rep
+        order, _created = place_order(actor=shop["sales"], company=company, channel="console",
+                                      lines=[{"sku": "VALVE", "quantity": 1}])
+    assert order.status == "on_hold" and order.hold_reasons[0]["message"] == "Prepaid order: waiting for payment."
+    with translation.override("zh-hans"):  # read by a Chinese-speaking dealer
+        text = hold_reasons_text(order)
+        assert text and text != "Prepaid order: waiting for payment." and "Prepaid" not in text
+        held = order.events.get(to_status="on_hold")
+        assert held.text == text  # the timeline entry too

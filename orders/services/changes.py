@@ -14,6 +14,7 @@ from oms.i18n import Message
 from ..errors import IllegalTransition
 from ..models import OrderApproval, OrderEvent, OrderLine, Shipment, ShipmentLine, Status
 from ..pricing import PricingContext
+from ..review import reason as hold_reason
 from ..state import EDITABLE
 from .intake import LineInput, _line, _parse_lines, _set_totals
 from .transitions import lock_order, record_event, transition_order
@@ -32,7 +33,8 @@ def hold_order(*, actor, order, reason):
         if order.status not in HOLDABLE or order.shipments.exclude(status__in=[Shipment.Status.PENDING, Shipment.Status.CANCELLED]).exists():
             raise IllegalTransition(order, Status.ON_HOLD)
         order.approvals.filter(decision=OrderApproval.Decision.PENDING).delete()
-        order.hold_reasons = [{"code": "manual", "message": _("Held by %(who)s: %(reason)s") % {"who": actor, "reason": reason}}]
+        order.hold_reasons = [hold_reason("manual", Message(gettext_noop("Held by %(who)s: %(reason)s"),
+                                                            who=actor, reason=reason))]
         order.save(update_fields=["hold_reasons"])
         transition_order(actor=actor, order=order, to=Status.ON_HOLD, message=reason)
         return order

@@ -31,7 +31,7 @@ from ..allocation import plan_allocation
 from ..approval import active_rules, approval_chain
 from ..errors import IllegalTransition, NotYourTurn, StaleOrder
 from ..models import ApprovalRule, Order, OrderApproval, OrderEvent, OrderLine, Shipment, ShipmentLine, Status, Tag
-from ..review import confirm_credit, credit_overrun, credit_reason, only_awaiting_payment, review_order
+from ..review import confirm_credit, credit_overrun, credit_reason, only_awaiting_payment, reason, review_order
 from ..state import CANCELLABLE
 from .transitions import flush_writes, is_new, lock_order, record_event, save_order, transition_order
 
@@ -219,7 +219,8 @@ def _decide(*, actor, order, approval_id, approve, comment):
                                      step=step.step, role=StaffRole(step.role).label, verb=verb, comment=comment))
         if not approve:
             order.approvals.filter(decision=OrderApproval.Decision.PENDING).delete()
-            order.hold_reasons = [{"code": "rejected", "message": _("Rejected by %(who)s: %(comment)s") % {"who": actor, "comment": comment}}]
+            order.hold_reasons = [reason("rejected", Message(gettext_noop("Rejected by %(who)s: %(comment)s"),
+                                                             who=actor, comment=comment))]
             order.save(update_fields=["hold_reasons"])
             transition_order(actor=actor, order=order, to=Status.ON_HOLD,
                              message=comment or Message(gettext_noop("Rejected.")))

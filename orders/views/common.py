@@ -4,6 +4,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from oms.i18n import reason_text
+
 from .. import selectors_console
 from ..models import Status
 
@@ -18,7 +20,7 @@ def hold_reasons_text(order):
     """Why a held order is held, each reason its own sentence ("" when it is not on hold)."""
     if order.status != Status.ON_HOLD or not order.hold_reasons:
         return ""
-    return " ".join(str(r["message"]).strip() for r in order.hold_reasons)
+    return " ".join(str(reason_text(r)).strip() for r in order.hold_reasons)
 
 
 def line_errors_of(err):
