@@ -26,16 +26,26 @@ document.addEventListener("submit", function (event) {
 });
 
 // Portal cart: a quantity typed but not sent yet is sent before "Check out" leaves the page
-// (the change is saved when the box loses focus; the checkout waits for that request).
+// (the change is saved when the box loses focus; the checkout waits for that request). A
+// quantity the box itself refuses (below zero, not a whole pack) is pointed out instead, and
+// one the server refuses keeps the dealer on the cart with its message.
 document.addEventListener("click", function (event) {
   var link = event.target.closest("a[data-action=checkout]");
   if (!link || !window.htmx) return;
   var pending = Array.prototype.filter.call(document.querySelectorAll(".cart-qty input[name=quantity]"), function (box) {
     return box.value !== box.defaultValue;
   });
+  var invalid = pending.filter(function (box) { return !box.checkValidity(); });
+  if (invalid.length) {
+    event.preventDefault();
+    invalid[0].reportValidity();
+    return;
+  }
   var busy = document.querySelector("#cart .htmx-request, #cart.htmx-request");
   if (!pending.length && !busy) return;
   event.preventDefault();
-  document.body.addEventListener("htmx:afterSettle", function () { window.location.href = link.href; }, { once: true });
+  document.body.addEventListener("htmx:afterSettle", function () {
+    if (!document.querySelector("#cart .message-error, #cart [role=alert]")) window.location.href = link.href;
+  }, { once: true });
   if (!busy) window.htmx.trigger(pending[0].form, "submit");
 });

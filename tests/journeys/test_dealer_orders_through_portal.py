@@ -72,6 +72,17 @@ def test_dealer_orders_through_the_portal_on_a_phone(browser, live_server, shop,
         expect(page.locator("[data-field=promised]")).not_to_have_text("—")
         no_sideways_scroll(page)
 
+        # --- a wrong quantity keeps the dealer on the cart, with the reason -----------------------------
+        page.get_by_label("Quantity of PIPE").fill("25")  # not a whole number of packs of 10
+        page.get_by_role("button", name="Check out").click()
+        expect(page).to_have_url(re.compile("/portal/cart/"))
+        assert page.get_by_label("Quantity of PIPE").evaluate("box => !box.checkValidity()")
+        page.get_by_label("Quantity of PIPE").fill("100000000")  # whole packs, but more than an order may ask for
+        page.get_by_role("button", name="Check out").click()
+        expect(page.locator("#cart .message-error")).to_contain_text("more than one order may ask for")
+        expect(page).to_have_url(re.compile("/portal/cart/"))
+        expect(page.get_by_label("Quantity of PIPE")).to_have_value("20")
+
         # --- a quantity typed without "Update" still counts at checkout --------------------------------
         page.get_by_label("Quantity of TAPE").fill("10")
         page.get_by_role("button", name="Check out").click()
