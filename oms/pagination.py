@@ -88,7 +88,7 @@ def _row_filter(queryset, fields, values):
 
 def _cursor_values(cursor, fields, composite):
     """The key values a cursor holds, or None when it cannot be read."""
-    if not cursor:
+    if not cursor or "\x00" in cursor:
         return None
     if not composite:
         return [cursor]
@@ -96,7 +96,9 @@ def _cursor_values(cursor, fields, composite):
         values = json.loads(cursor)
     except ValueError:
         return None
-    return values if isinstance(values, list) and len(values) == len(fields) else None
+    if not isinstance(values, list) or len(values) != len(fields):
+        return None
+    return None if any(isinstance(v, str) and "\x00" in v for v in values) else values
 
 
 def _query_after(queryset, keys, fields, values, size):

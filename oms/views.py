@@ -74,6 +74,16 @@ def set_language(request):
     return response
 
 
+def adopt_chosen_language(sender, request, user, **kwargs):
+    """On sign-in, a language chosen with the switch beforehand (on the sign-in page) becomes
+    the person's preferred language: from then on their pages, notifications and e-mails
+    are in it (oms.middleware.UserLanguageMiddleware). Connected in OmsConfig.ready."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "") if request is not None else ""
+    if chosen in dict(settings.LANGUAGES) and getattr(user, "language", chosen) != chosen:
+        user.language = chosen
+        User.objects.filter(pk=user.pk).update(language=chosen)
+
+
 def hello(request):
     """A bare view: the baseline the benchmarks compare real pages against."""
     return HttpResponse("hello", content_type="text/plain")

@@ -245,7 +245,7 @@ def test_a_row_shows_the_order_and_escapes_what_customers_typed(client, staff_us
 
 
 def test_rows_are_in_the_reader_s_language(client, staff_user):
-    client.force_login(staff_user("sales"))
+    client.force_login(staff_user("sales", language="zh-hans"))
     OrderFactory(number="SO-0000778", status="on_hold", tags=["rush"])
     html = client.get(URL, headers={"accept-language": "zh-hans"}).content.decode()
     row = html.split('data-order="SO-0000778"')[1].split("</tr>")[0]
