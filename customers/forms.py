@@ -87,6 +87,7 @@ class BuyerLimitForm(DomainErrorForm):
     buyer_order_limit = AmountField(
         label=_("Buyer order limit"), required=False, min_value=0, max_digits=money.MAX_DIGITS,
         decimal_places=money.DECIMAL_PLACES, localize=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         help_text=_("A buyer's portal order above this total waits for an approver or admin of your company. "
                     "Leave empty for no limit."))
 

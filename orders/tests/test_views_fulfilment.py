@@ -286,3 +286,18 @@ def test_only_warehouse_roles_work_the_floor(client, picking, staff_user, role):
     assert client.post(url("shipment_unpack", shipment), {"line": line.pk, "quantity": "1"}).status_code == 403
     assert client.get(url("packing_slip", shipment)).status_code == 403
     assert shipment.lines.get(order_line__product__sku="VALVE").packed_quantity == 0
+
+
+def test_a_held_orders_shipment_is_shown_held_and_not_offered_for_picking(client, two_orders, floor):
+    from orders.services.changes import hold_order
+
+    held, other = two_orders
+    hold_order(actor=floor["sales"], order=held, reason="Customer asked to wait")
+    shipment = held.shipments.get()
+    html = client.get(LIST).content.decode()
+    row = html.split(f">{shipment.number}<")[0].rsplit("<tr", 1)[1]
+    assert f'value="{shipment.pk}"' not in row and "data-order-held" in html.split(f">{shipment.number}<")[1].split("</tr>")[0]
+    assert f'value="{other.shipments.get().pk}"' in html  # the other is offered as before
+    detail = client.get(url("shipment_detail", shipment)).content.decode()
+    assert "is on hold: it cannot be picked" in detail and "fulfilment_start_picking" not in detail
+    assert reverse("console:fulfilment_start_picking") not in detail
