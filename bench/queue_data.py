@@ -115,12 +115,17 @@ def load(total):
 
 def explain(scenarios):
     """EXPLAIN of the queue query for each scenario, as the view builds it."""
+    from urllib.parse import urlencode
+
+    from django.http import QueryDict
+
     from oms.pagination import keyset_query
     from orders.filters import QUEUE_SORTS, queue_sort
     from orders.selectors import order_queue
 
     out = {}
     for name, params in scenarios.items():
+        params = QueryDict(urlencode(params))  # as the view gets them: lists for the status filter
         _f, qs = order_queue(params)
         query = keyset_query(qs, key=QUEUE_SORTS[queue_sort(params)], after=params.get("after"), size=50)
         out[name] = query.explain()
