@@ -111,33 +111,29 @@ class OrderEntryForm(DomainErrorForm):
 
 
 class OrderLineForm(forms.Form):
-    # Quantities stay text here: the intake service judges whole numbers, pack sizes and
-    # limits, and says which line is wrong.
+    # Everything stays text here: the intake service judges SKUs, whole numbers, pack sizes,
+    # limits and typed prices, and says which line and field are wrong, all in one round.
     sku = forms.CharField(label=_("SKU or barcode"), max_length=40, required=False, widget=forms.TextInput(
         attrs={"autocomplete": "off", "placeholder": _("SKU or barcode"), "class": "sku-input"}))
     quantity = forms.CharField(label=_("Quantity"), max_length=20, required=False, widget=forms.TextInput(
         attrs={"inputmode": "numeric", "autocomplete": "off", "class": "qty-input"}))
-    unit_price = AmountField(label=_("Manual unit price"), required=False, max_digits=14, decimal_places=4,
-                                    widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off",
-                                                                  "placeholder": _("list"), "class": "price-input"}))
-
-    def clean(self):
-        data = super().clean()
-        if not (data.get("sku") or "").strip() and ((data.get("quantity") or "").strip() or data.get("unit_price") is not None):
-            self.add_error("sku", _("Enter the SKU or barcode."))
-        return data
+    unit_price = forms.CharField(label=_("Manual unit price"), max_length=20, required=False,
+                                 widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off",
+                                                               "placeholder": _("list"), "class": "price-input"}))
 
 
 class BaseOrderLineFormSet(forms.BaseFormSet):
     def lines(self):
-        """The filled-in rows, in order, as the intake service takes them."""
+        """The rows with anything typed in them, in order, as the intake service takes them
+        (a row with a quantity but no SKU too: the service says what it lacks)."""
         rows = []
         for f in self.forms:
             d = getattr(f, "cleaned_data", None) or {}
-            if (d.get("sku") or "").strip():
-                row = {"sku": d["sku"].strip(), "quantity": (d.get("quantity") or "").strip()}
-                if d.get("unit_price") is not None:
-                    row["unit_price"] = d["unit_price"]
+            sku, quantity, price = ((d.get(k) or "").strip() for k in ("sku", "quantity", "unit_price"))
+            if sku or quantity or price:
+                row = {"sku": sku, "quantity": quantity}
+                if price:
+                    row["unit_price"] = price
                 rows.append(row)
         return rows
 

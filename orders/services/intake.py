@@ -60,6 +60,9 @@ def _parse_lines(lines, *, strict):
     for no, ln in enumerate(lines, start=1):
         code = str(ln.sku).strip().upper()
         product = found.get(code)
+        if not code:
+            fail(no, "sku", _("Line %(no)d: enter the SKU or barcode.") % {"no": no})
+            continue
         if product is None:
             fail(no, "sku", _("Line %(no)d: unknown SKU “%(sku)s”.") % {"no": no, "sku": ln.sku})
             continue

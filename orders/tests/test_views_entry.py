@@ -126,8 +126,22 @@ def test_an_empty_order_is_refused(rep, shop):
 
 def test_a_quantity_without_a_sku_is_a_row_error(rep, shop):
     response = rep.post(URL, entry_data(shop, [("VALVE", "1"), ("", "4")]))
-    assert response.context["lines"].forms[1].errors["sku"] == ["Enter the SKU or barcode."]
+    assert response.context["lines"].forms[1].errors["sku"] == ["Line 2: enter the SKU or barcode."]
     assert Order.objects.count() == 0
+
+
+def test_every_kind_of_line_problem_comes_back_in_one_round(rep, shop):
+    """Missing SKUs, words for quantities or prices and pack sizes are all judged by the intake
+    service at once: the clerk fixes everything in one go."""
+    response = rep.post(URL, entry_data(shop, [("", "4"), ("VALVE", "two"), ("VALVE", "1", "cheap"), ("PIPE", "15"),
+                                              ("VALVE", "1", "10.123")]))
+    forms = response.context["lines"].forms
+    assert forms[0].errors == {"sku": ["Line 1: enter the SKU or barcode."]}
+    assert "whole number above zero" in forms[1].errors["quantity"][0]
+    assert forms[2].errors == {"unit_price": ["Line 3: the price must be an amount such as 12.50."]}
+    assert "packs of 10" in forms[3].errors["quantity"][0]
+    assert "more than 2 decimals" in forms[4].errors["unit_price"][0]
+    assert len(response.context["line_errors"]) == 5 and Order.objects.count() == 0
 
 
 def test_a_double_submit_places_one_order(rep, shop):

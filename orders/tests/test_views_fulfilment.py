@@ -185,6 +185,13 @@ def test_packing_more_than_ordered_is_refused(client, picking):
     assert shipment.lines.get(order_line__product__sku="TAPE").packed_quantity == 1
 
 
+def test_a_scan_of_zero_units_says_why_nothing_was_packed(client, picking):
+    _order, shipment = picking
+    html = scan(client, shipment, "VALVE", quantity="0").content.decode()
+    assert 'data-scan="error"' in html and "greater than or equal to 1" in html
+    assert 'data-scan-form novalidate' in html  # the browser lets the server answer
+
+
 def test_scan_with_a_quantity(client, picking):
     _order, shipment = picking
     html = scan(client, shipment, "VALVE", quantity="2").content.decode()
