@@ -82,6 +82,17 @@ def reason_text(reason):
     return event_text(reason.get("message", ""), {KEY: reason[KEY]} if isinstance(reason.get(KEY), dict) else {})
 
 
+class Reasons:
+    """Stored reasons (hold or approval reasons) as one text, rendered when it is read: a
+    notification body that each recipient gets in their language."""
+
+    def __init__(self, reasons, separator="\n"):
+        self.reasons, self.separator = list(reasons), separator
+
+    def __str__(self):
+        return self.separator.join(reason_text(r) if isinstance(r, dict) else str(r) for r in self.reasons)
+
+
 def with_message(message, data):
     """(text in the current language, data carrying the Message) for a writer of events."""
     if isinstance(message, Message):

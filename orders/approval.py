@@ -2,9 +2,10 @@
 
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from oms.config_cache import cached
+from oms.i18n import Message
 from oms.money import format_money
 
 from .models import ApprovalRule
@@ -25,27 +26,32 @@ def active_rules():
 
 
 def matching_rules(order, lines, *, rules=None, over=None):
-    """[(rule, reason text)] for every active rule the order meets. `rules` (active_rules())
+    """[(rule, reason)] for every active rule the order meets (each reason an oms.i18n.Message,
+    shown in each reader's language). `rules` (active_rules())
     and `over` (credit_overrun(order)) may be passed in when the caller already has them."""
     found = []
     for rule in active_rules() if rules is None else rules:
         if rule.condition == C.DISCOUNT_ABOVE:
             pct = discount_percent(order)
             if pct > rule.threshold:
-                found.append((rule, _("Discount %(pct).1f%% is above %(limit)s%%.") % {"pct": pct, "limit": rule.threshold}))
+                found.append((rule, Message(gettext_noop("Discount %(pct).1f%% is above %(limit)s%%."),
+                                            pct=float(pct), limit=str(rule.threshold))))
         elif rule.condition == C.TOTAL_ABOVE:
             if order.total > rule.threshold:
-                found.append((rule, _("Total %(total)s is above %(limit)s.")
-                              % {"total": format_money(order.total, order.currency), "limit": format_money(rule.threshold, order.currency)}))
+                found.append((rule, Message(gettext_noop("Total %(total)s is above %(limit)s."),
+                                            total=format_money(order.total, order.currency),
+                                            limit=format_money(rule.threshold, order.currency))))
         elif rule.condition == C.CREDIT_OVERRUN:
             if over is None:
                 over = credit_overrun(order)
             if over > 0:
-                found.append((rule, _("Over the credit limit by %(over)s.") % {"over": format_money(over, order.currency)}))
+                found.append((rule, Message(gettext_noop("Over the credit limit by %(over)s."),
+                                            over=format_money(over, order.currency))))
         elif rule.condition == C.MANUAL_PRICE:
             manual = [ln for ln in lines if ln.manual_price]
             if manual:
-                found.append((rule, _("Manual price on line(s) %(lines)s.") % {"lines": ", ".join(str(ln.line_no) for ln in manual)}))
+                found.append((rule, Message(gettext_noop("Manual price on line(s) %(lines)s."),
+                                            lines=", ".join(str(ln.line_no) for ln in manual))))
     return found
 
 

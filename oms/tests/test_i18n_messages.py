@@ -75,3 +75,24 @@ def test_hold_reasons_are_read_in_the_readers_language(shop):
         assert text and text != "Prepaid order: waiting for payment." and "Prepaid" not in text
         held = order.events.get(to_status="on_hold")
         assert held.text == text  # the timeline entry too
+
+
+def test_approval_reasons_are_read_in_the_readers_language(shop):
+    from decimal import Decimal
+
+    from oms.i18n import reason_text
+    from orders.services.intake import place_order
+    from tests.factories import ApprovalRuleFactory
+
+    ApprovalRuleFactory(condition="total_above", threshold=Decimal("100"), levels=["sales_manager"])
+    shop["stock_of"](shop["products"]["VALVE"], shop["sh"], on_hand=10)
+    with translation.override("en"):
+        order, _created = place_order(actor=shop["sales"], company=shop["company"], channel="console",
+                                      lines=[{"sku": "VALVE", "quantity": 2}])
+    step = order.approvals.get()
+    english = step.reasons[0]["message"]
+    assert english.startswith("Total ") and "is above ¥100.00" in english
+    with translation.override("zh-hans"):
+        chinese = reason_text(step.reasons[0])
+        assert chinese != english and "¥100.00" in chinese
+        assert order.events.get(to_status="pending_approval").text == chinese

@@ -244,8 +244,8 @@ def report_discrepancy(*, actor, company, shipment, received_by, received_quanti
                     f.seek(0)
                     stored.append(_store(f"{folder}-photo{i}.{ext}", f))
                 if order.company.sales_rep_id:
-                    notify(recipients=[order.company.sales_rep], subject=_("Delivery discrepancy on %(order)s")
-                           % {"order": order.number}, body=body, link=f"/console/orders/{order.pk}/")
+                    notify(recipients=[order.company.sales_rep], body=body, link=f"/console/orders/{order.pk}/",
+                           subject=Message(gettext_noop("Delivery discrepancy on %(order)s"), order=order.number))
             ticket_number = getattr(ticket, "number", "")
             message = "; ".join(filter(None, [detail, description[:500]]))
             if ticket_number:

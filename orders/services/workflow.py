@@ -20,7 +20,7 @@ from inventory.errors import InsufficientStock
 from inventory.models import Stock
 from inventory.services import keep_reservations, release_reservations, reserve_stock
 from oms.errors import ValidationFailed
-from oms.i18n import Message
+from oms.i18n import Message, Reasons
 from oms.money import format_money
 from oms.models import Notification
 from oms.notifications import notify
@@ -96,23 +96,24 @@ def _send_on(*, actor, order, source, lines, stock, over):
                          message="; ".join(r["message"] for r in reasons), data={"reasons": reasons})
         if order.company.sales_rep:
             _tell([order.company.sales_rep], order, format_lazy(gettext_lazy("Order {number} is on hold"), number=order.number),
-                  "\n".join(r["message"] for r in reasons))
+                  Reasons(reasons))
         if only_awaiting_payment(reasons):  # all else is fine: hold the stock while the money comes
             allocate_order(actor=actor, order=order, source=source, lines=lines, stock=stock,
                            hold_until=timezone.now() + timedelta(hours=settings.PREPAID_RESERVATION_HOURS))
         return order
     order.hold_reasons = []
     chain = approval_chain(order, lines, rules=rules, over=over)
-    order.approval_reasons = [{"role": role, "reasons": [str(w) for w in why]} for role, why in chain]
+    order.approval_reasons = [{"role": role, "reasons": [reason("approval", w) for w in why]} for role, why in chain]
     save_order(order, ["hold_reasons", "approval_reasons"])
     if chain:
         round_no = (order.approvals.order_by("-round").values_list("round", flat=True).first() or 0) + 1
         OrderApproval.objects.bulk_create([
-            OrderApproval(order=order, step=i, role=role, reasons=[str(w) for w in why], round=round_no)
+            OrderApproval(order=order, step=i, role=role, reasons=[reason("approval", w) for w in why], round=round_no)
             for i, (role, why) in enumerate(chain, start=1)
         ])
         transition_order(actor=actor, order=order, to=Status.PENDING_APPROVAL, source=source,
-                         message="; ".join(str(w) for _r, why in chain for w in why))
+                         message="; ".join(str(w) for _r, why in chain for w in why),
+                         data={"reasons": [reason("approval", w) for _r, why in chain for w in why]})
         _ask_approver(order, chain[0][0])
         return order
     transition_order(actor=actor, order=order, to=Status.APPROVED, source=source,

@@ -152,7 +152,7 @@ def test_manual_price_and_discount_rules(shop):
     order = order_for(shop, [{"sku": "VALVE", "quantity": 1, "unit_price": "80"}])
     assert order.status == Status.PENDING_APPROVAL
     assert list(order.approvals.values_list("role", flat=True)) == ["sales_manager", "manager"]
-    reasons = " ".join(r for a in order.approval_reasons for r in a["reasons"])
+    reasons = " ".join(r["message"] for a in order.approval_reasons for r in a["reasons"])
     assert "Manual price on line(s) 1" in reasons and "Discount 20.0% is above 10" in reasons
 
 

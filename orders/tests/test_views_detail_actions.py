@@ -308,7 +308,7 @@ def test_the_inbox_lists_what_waits_for_the_users_role(client, pending, shop):
     step = pending.approvals.get()
     assert response.status_code == 200
     assert pending.number in html and shop["company"].name in html
-    assert "¥" in html and step.reasons[0] in html  # the total and why it needs approval
+    assert "¥" in html and step.reasons[0]["message"] in html  # the total and why it needs approval
     assert f'name="approval_id" value="{step.pk}"' in html
     assert url("order_approve", pending) in html and url("order_reject", pending) in html
 

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from oms.errors import DomainError
+from oms.i18n import Message
 from oms.money import quantize
 
 from ..gateways import AUTHORIZED, FAILED, PENDING, SUCCEEDED, BadSignature, get_gateway
@@ -97,7 +99,7 @@ def _apply(event, data) -> tuple[str, str]:
                 "got": data.amount, "gcur": data.currency, "number": payment.display_number,
                 "want": payment.amount, "wcur": payment.currency}
             logger.error("gateway %s event %s: %s", event.gateway, event.event_id, error)
-            notify_finance(_("Payment %(number)s: amount mismatch") % {"number": payment.display_number}, error,
+            notify_finance(Message(gettext_noop("Payment %(number)s: amount mismatch"), number=payment.display_number), error,
                            link=f"/console/payments/{payment.pk}/")
             return "error", error
         if payment.status == PaymentStatus.FAILED:
@@ -107,7 +109,8 @@ def _apply(event, data) -> tuple[str, str]:
                 mark_paid(actor=None, payment=payment)
         except DomainError as err:
             logger.error("gateway %s event %s: paid but could not be applied: %s", event.gateway, event.event_id, err)
-            notify_finance(_("Payment %(number)s needs attention") % {"number": payment.display_number}, str(err.message),
+            notify_finance(Message(gettext_noop("Payment %(number)s needs attention"), number=payment.display_number),
+                           str(err.message),
                            link=f"/console/payments/{payment.pk}/")
             return "error", str(err.message)
         return "paid", ""

@@ -9,10 +9,12 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from customers.models import Company
 from oms.models import Notification
 from oms.events import publish
+from oms.i18n import Message
 from oms.money import quantize, to_decimal
 from oms.notifications import notify
 from oms.permissions import StaffRole
@@ -157,12 +159,12 @@ def _tell_finance_of_surplus(payment, invoice):
     was settled another way meanwhile): the surplus stays as the customer's credit, used on
     their next invoice or refunded — finance decides."""
     document = invoice.number if invoice is not None else payment.order.number
-    body = _("%(amount)s %(currency)s of payment %(number)s was not needed for %(document)s and is kept as "
-             "credit of %(customer)s: refund it or let it pay their next invoice.") % {
-        "amount": payment.unallocated, "currency": payment.currency, "number": payment.display_number,
-        "document": document, "customer": payment.company.name}
-    notify_finance(_("Payment %(number)s paid more than was owed") % {"number": payment.display_number}, body,
-                   link=f"/console/payments/{payment.pk}/")
+    body = Message(gettext_noop("%(amount)s %(currency)s of payment %(number)s was not needed for %(document)s and "
+                                "is kept as credit of %(customer)s: refund it or let it pay their next invoice."),
+                   amount=payment.unallocated, currency=payment.currency, number=payment.display_number,
+                   document=document, customer=payment.company.name)
+    notify_finance(Message(gettext_noop("Payment %(number)s paid more than was owed"), number=payment.display_number),
+                   body, link=f"/console/payments/{payment.pk}/")
 
 
 def record_bank_transfer(*, actor, amount, reference, order=None, invoice=None, company=None, currency=None) -> Payment:

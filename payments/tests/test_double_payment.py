@@ -49,6 +49,7 @@ def test_paying_again_cancels_the_earlier_checkout_and_its_page_takes_no_money(c
 
 def test_a_superseded_checkout_the_gateway_still_pays_becomes_credit_and_finance_is_told():
     finance = StaffFactory(staff_role="finance")
+    finance_zh = StaffFactory(staff_role="finance", language="zh-hans")
     company = CompanyFactory()
     invoice = InvoiceFactory(company=company, total=Decimal("50.00"))
     first, _ = start_payment(actor=None, company=company, method="card", invoice=invoice)
@@ -63,6 +64,8 @@ def test_a_superseded_checkout_the_gateway_still_pays_becomes_credit_and_finance
     assert first.status == "paid" and first.unallocated == Decimal("50.00")  # the customer's credit
     note = Notification.objects.get(recipient=finance, subject__contains="paid more than was owed")
     assert "50.00 CNY" in note.body and invoice.number in note.body and company.name in note.body
+    chinese = Notification.objects.get(recipient=finance_zh)  # each recipient reads it in their language
+    assert chinese.subject == f"付款 {first.display_number} 超出应付金额" and "50.00 CNY" in chinese.body
 
 
 def test_a_payment_that_covers_its_bill_exactly_tells_finance_nothing():
