@@ -176,3 +176,20 @@ def test_an_order_rolled_back_to_a_savepoint_counts_for_nothing_when_the_rest_co
             raise RuntimeError
     assert balance(company) == kept.total == summed(company)
     assert not CreditChange.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dump_loaded_back_counts_each_order_once(tmp_path):
+    """dumpdata carries the balance rows and the orders; loading both back must not count the
+    orders twice (the triggers count them as they are inserted)."""
+    from django.core.management import call_command
+
+    company = CompanyFactory()
+    order = OrderFactory(company=company, status=Status.SHIPPED, total=Decimal("321.00"))  # no lines: may be deleted
+    assert balance(company) == Decimal("321.00")
+    fixture = tmp_path / "backup.json"
+    call_command("dumpdata", "orders.order", "orders.creditbalance", output=str(fixture), verbosity=0)
+    Order.objects.filter(pk=order.pk).delete()
+    CreditBalance.objects.all().delete()
+    call_command("loaddata", str(fixture), verbosity=0)
+    assert balance(company) == Decimal("321.00") == summed(company)
