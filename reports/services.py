@@ -21,7 +21,7 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from oms.errors import DomainError, PermissionDeniedError, ValidationFailed
@@ -148,8 +148,10 @@ def generate_report(run_id) -> ReportRun | None:
     run = ReportRun.objects.select_related("schedule", "requested_by").get(pk=run_id)
     started = time.monotonic()
     file_path = None
+    language = getattr(run.requested_by, "language", "") or settings.LANGUAGE_CODE
     try:
-        file_path, rows = _produce(run)
+        with translation.override(language):  # the file is written in the language of who asked for it
+            file_path, rows = _produce(run)
         _store(run, file_path, rows, started)
     except DomainError as exc:
         _fail(run, str(exc.message), started)

@@ -185,3 +185,15 @@ def test_excel_over_the_sheet_limit_is_refused_with_a_clear_message(staff_user, 
 
     assert run.status == ReportRun.Status.FAILED
     assert "Too many rows for one Excel sheet" in run.error and "CSV" in run.error
+
+
+def test_a_run_is_written_in_the_language_of_who_asked_for_it(staff_user, media, django_capture_on_commit_callbacks):
+    """The worker renders the file in the requester's language, whatever language the worker
+    process (or the request that queued it) was in."""
+    english = run_report(staff_user("sales_manager"), "xlsx", django_capture_on_commit_callbacks)
+    chinese = run_report(staff_user("sales_manager", language="zh-hans"), "xlsx", django_capture_on_commit_callbacks)
+    assert openpyxl.load_workbook(english.file.path).sheetnames[0] == "Filters"
+    book = openpyxl.load_workbook(chinese.file.path)
+    assert book.sheetnames[0] != "Filters" and "Detail" not in book.sheetnames
+    labels = [row[0] for row in book[book.sheetnames[0]].iter_rows(values_only=True)]
+    assert "Period" not in labels and "Report" not in labels

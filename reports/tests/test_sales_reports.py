@@ -197,3 +197,15 @@ def test_query_count_is_bounded_whatever_the_number_of_rows(sales, slug, django_
 def test_with_no_sales_every_report_is_empty_not_an_error(slug):
     result = run(slug)
     assert result.row_count == 0 and result.sections
+
+
+def test_a_report_page_reads_in_chinese_for_a_chinese_speaking_manager(client, sales):
+    """The report definitions' own words (column titles, notes, charts) are translated too."""
+    from django.urls import reverse
+
+    from tests.factories import StaffFactory
+
+    client.force_login(StaffFactory(staff_role="manager", language="zh-hans"))
+    page = client.get(reverse("console:report_detail", args=["sales-by-region"]),
+                      {"date_from": "2026-01-01", "date_to": "2026-12-31"}).content.decode()
+    assert "净销售额" in page and "Net sales" not in page and "Gross sales" not in page
