@@ -11,9 +11,13 @@ sentence translated into the language of the request. Parameters may themselves 
 or lazy translations (a status or role label): they are translated the same way."""
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop, pgettext
 
 KEY = "msg"  # where an event's data keeps the Message
+
+# Django 6.1's empty choice of a select, which its own Simplified Chinese catalogue lacks: kept
+# here so that ours carries the translation.
+BLANK_CHOICE = gettext_noop("- Select an option -")
 
 
 class Message:
@@ -31,8 +35,11 @@ class Message:
 def _param(value):
     if isinstance(value, Message):
         return {KEY: value.as_data()}
-    if isinstance(value, Promise) and len(getattr(value, "_args", ())) == 1 and not getattr(value, "_kw", None):
-        return {"lazy": str(value._args[0])}  # gettext_lazy("Finance"): translated when read
+    args = getattr(value, "_args", ()) if isinstance(value, Promise) and not getattr(value, "_kw", None) else ()
+    if len(args) == 1 and isinstance(args[0], str):
+        return {"lazy": args[0]}  # gettext_lazy("Finance"): translated when read
+    if len(args) == 2 and all(isinstance(a, str) for a in args):
+        return {"lazy": args[1], "context": args[0]}  # pgettext_lazy("parcel tracking", "In transit")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
     return str(value)
@@ -43,7 +50,7 @@ def _rendered(value):
         if KEY in value:
             return render(value[KEY])
         if "lazy" in value:
-            return gettext(value["lazy"])
+            return pgettext(value["context"], value["lazy"]) if value.get("context") else gettext(value["lazy"])
     return value
 
 
@@ -78,8 +85,10 @@ def event_text(message, data):
 
 
 def reason_text(reason):
-    """One stored reason ({"code", "message"} and maybe its Message) in the reader's language."""
-    return event_text(reason.get("message", ""), {KEY: reason[KEY]} if isinstance(reason.get(KEY), dict) else {})
+    """One stored reason ({"code", "message"} and maybe its Message; or an allocation plan's
+    {"reason", ...}) in the reader's language."""
+    text = reason.get("message", reason.get("reason", ""))
+    return event_text(text, {KEY: reason[KEY]} if isinstance(reason.get(KEY), dict) else {})
 
 
 class Reasons:

@@ -8,14 +8,16 @@ are easy to test:
 
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
+
+from oms.i18n import Message
 
 
 @dataclass
 class Plan:
     picks: dict = field(default_factory=dict)  # warehouse -> {line_key: qty}
     backorder: dict = field(default_factory=dict)  # line_key -> qty
-    reason: str = ""
+    reason: object = ""  # an oms.i18n.Message: shown in each reader's language
 
     @property
     def allocated_anything(self):
@@ -27,15 +29,16 @@ def plan_allocation(*, needs, warehouses, available, region, ship_complete=False
     available: {(product_id, warehouse_id): units}."""
     needs = {k: v for k, v in needs.items() if v[1] > 0}
     if not needs:
-        return Plan(reason=_("Nothing left to allocate."))
+        return Plan(reason=Message(gettext_noop("Nothing left to allocate.")))
     rank = {wh.pk: (wh.region != region, wh.priority, wh.code) for wh in warehouses}
     ordered = sorted(warehouses, key=lambda wh: rank[wh.pk])
 
     for wh in ordered:
         if all(available.get((pid, wh.pk), 0) >= qty for pid, qty in needs.values()):
-            near = _("nearest to the ship-to region") if wh.region == region else _("highest priority with stock")
+            near = (gettext_lazy("nearest to the ship-to region") if wh.region == region
+                    else gettext_lazy("highest priority with stock"))
             return Plan(picks={wh: {k: qty for k, (_p, qty) in needs.items()}},
-                        reason=_("%(code)s ships everything (%(why)s).") % {"code": wh.code, "why": near})
+                        reason=Message(gettext_noop("%(code)s ships everything (%(why)s)."), code=wh.code, why=near))
 
     remaining = {k: qty for k, (_p, qty) in needs.items()}
     free = dict(available)
@@ -63,12 +66,15 @@ def plan_allocation(*, needs, warehouses, available, region, ship_complete=False
 
     codes = ", ".join(wh.code for wh in picks)
     if not remaining:
-        return Plan(picks=picks, reason=_("No single warehouse has everything: split across %(codes)s.") % {"codes": codes})
+        return Plan(picks=picks, reason=Message(gettext_noop("No single warehouse has everything: split across %(codes)s."),
+                                                codes=codes))
     short = sum(remaining.values())
     if ship_complete:
         return Plan(picks={}, backorder={k: q for k, (_p, q) in needs.items()},
-                    reason=_("Ship-complete customer: waiting for %(n)d missing units before anything ships.") % {"n": short})
+                    reason=Message(gettext_noop("Ship-complete customer: waiting for %(n)d missing units before anything "
+                                                "ships."), n=short))
     if not picks:
-        return Plan(backorder=remaining, reason=_("No stock anywhere: everything is backordered."))
+        return Plan(backorder=remaining, reason=Message(gettext_noop("No stock anywhere: everything is backordered.")))
     return Plan(picks=picks, backorder=remaining,
-                reason=_("Ships what is in stock from %(codes)s; %(n)d units backordered.") % {"codes": codes, "n": short})
+                reason=Message(gettext_noop("Ships what is in stock from %(codes)s; %(n)d units backordered."),
+                               codes=codes, n=short))

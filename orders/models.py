@@ -6,6 +6,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from oms import money
 from oms.i18n import event_text
@@ -453,7 +454,7 @@ class TrackingEvent(models.Model):
     class Status(models.TextChoices):
         INFO_RECEIVED = "info_received", _("Information received")
         PICKED_UP = "picked_up", _("Picked up")
-        IN_TRANSIT = "in_transit", _("In transit")
+        IN_TRANSIT = "in_transit", pgettext_lazy("parcel tracking", "In transit")  # not a stock transfer's
         OUT_FOR_DELIVERY = "out_for_delivery", _("Out for delivery")
         DELIVERED = "delivered", _("Delivered")
         EXCEPTION = "exception", _("Exception")

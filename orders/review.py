@@ -81,8 +81,9 @@ def review_order(order, lines) -> list[dict]:
     reasons = []
     company = order.company
     if company.status != Company.Status.ACTIVE:
-        reasons.append(reason("customer_on_hold", Message(gettext_noop("Customer %(code)s is %(status)s."),
-                                                          code=company.code, status=company.get_status_display().lower())))
+        msgid = (gettext_noop("Customer %(code)s is closed.") if company.status == Company.Status.CLOSED
+                 else gettext_noop("Customer %(code)s is on hold."))
+        reasons.append(reason("customer_on_hold", Message(msgid, code=company.code)))
     for line in lines:
         p = line.product
         if not p.active:

@@ -96,3 +96,27 @@ def test_approval_reasons_are_read_in_the_readers_language(shop):
         chinese = reason_text(step.reasons[0])
         assert chinese != english and "¥100.00" in chinese
         assert order.events.get(to_status="pending_approval").text == chinese
+
+
+def test_allocation_plans_and_carrier_tracking_are_read_in_the_readers_language(shop):
+    from django.utils import timezone
+
+    from oms.i18n import reason_text
+    from orders.services.intake import place_order
+    from orders.services.tracking import record_tracking_event
+    from tests.factories import ship_order
+
+    shop["stock_of"](shop["products"]["VALVE"], shop["sh"], on_hand=10)
+    with translation.override("en"):
+        order, _created = place_order(actor=shop["sales"], company=shop["company"], channel="console",
+                                      lines=[{"sku": "VALVE", "quantity": 1}])
+        [shipment] = ship_order(order, shop["warehouse"])
+        record_tracking_event(actor=shop["warehouse"], shipment=shipment, status="in_transit",
+                              occurred_at=timezone.now(), location="Guangzhou hub")
+    order.refresh_from_db()
+    assert order.allocation["reason"].startswith("SH ships everything")
+    tracking = order.events.filter(kind="tracking").latest("id")
+    assert tracking.message == f"{shipment.number}: In transit — Guangzhou hub"
+    with translation.override("zh-hans"):
+        assert reason_text(order.allocation).startswith("由 SH 全部发货")
+        assert tracking.text == f"{shipment.number}: 运输中 — Guangzhou hub"  # a parcel's transit, not a transfer's

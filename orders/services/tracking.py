@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from oms.errors import DomainError, ValidationFailed
+from oms.i18n import Message
 from oms.models import Notification
 from oms.notifications import notify
 from oms.permissions import StaffRole
@@ -144,11 +145,12 @@ def record_tracking_event(*, actor, shipment, status, occurred_at, description="
         event.is_new = True
         late = newest is not None and occurred_at < newest
 
-        text = f"{shipment.number}: {status.label}"
+        # only the status is translated (the carrier's words stay as it wrote them): pure formats
+        text = Message("%(number)s: %(status)s", number=shipment.number, status=status.label)
         if location:
-            text += f" — {location}"
+            text = Message("%(text)s — %(location)s", text=text, location=location)
         if description:
-            text += f". {description}"
+            text = Message("%(text)s. %(description)s", text=text, description=description)
         record_event(order, OrderEvent.Kind.TRACKING, actor=actor, message=text, source=source,
                      data={"shipment": shipment.number, "tracking_event": event.pk, "status": status.value,
                            "location": location, "occurred_at": occurred_at.isoformat(), "late": late})

@@ -20,7 +20,7 @@ from inventory.errors import InsufficientStock
 from inventory.models import Stock
 from inventory.services import keep_reservations, release_reservations, reserve_stock
 from oms.errors import ValidationFailed
-from oms.i18n import Message, Reasons
+from oms.i18n import Message, Reasons, with_message
 from oms.money import format_money
 from oms.models import Notification
 from oms.notifications import notify
@@ -298,7 +298,7 @@ def allocate_order(*, actor, order, source="", attempts=3, lines=None, stock=Non
         except InsufficientStock:
             if attempt == attempts - 1:  # stock kept moving under us: try again later
                 plan.picks, plan.backorder = {}, {k: q for k, (_p, q) in needs.items() if q}
-                plan.reason = _("Stock changed while allocating; will retry.")
+                plan.reason = Message(gettext_noop("Stock changed while allocating; will retry."))
     # record the plan, create shipments per warehouse
     pending = {} if is_new(order) or not plan.picks else {
         s.warehouse_id: s for s in Shipment.objects.filter(order=order, status=Shipment.Status.PENDING).order_by("pk")}
@@ -313,14 +313,16 @@ def allocate_order(*, actor, order, source="", attempts=3, lines=None, stock=Non
             by_line[k].allocated_quantity += q
     if plan.picks:
         _save_allocated(lines)
+    reason_text, reason_data = with_message(plan.reason, {})
     order.allocation = {
-        "reason": str(plan.reason),
+        **reason_data,  # the plan's Message, shown in each reader's language
+        "reason": reason_text,
         "warehouses": {wh.code: {by_line[k].product.sku: q for k, q in picks.items()} for wh, picks in plan.picks.items()},
         "backordered": {by_line[k].product.sku: q for k, q in plan.backorder.items()},
         "at": timezone.now().isoformat(),
     }
     save_order(order, ["allocation"])
-    record_event(order, OrderEvent.Kind.ALLOCATION, actor=actor, message=str(plan.reason), data=order.allocation, source=source)
+    record_event(order, OrderEvent.Kind.ALLOCATION, actor=actor, message=plan.reason, data=order.allocation, source=source)
     if hold_until is not None:
         if plan.picks:
             record_event(order, OrderEvent.Kind.NOTE, actor=actor, source=source,
@@ -330,12 +332,12 @@ def allocate_order(*, actor, order, source="", attempts=3, lines=None, stock=Non
     fully = all(ln.allocated_quantity == ln.quantity for ln in lines)
     if plan.picks or (fully and order.status == Status.BACKORDERED):
         if order.status in (Status.APPROVED, Status.BACKORDERED):
-            transition_order(actor=actor, order=order, to=Status.ALLOCATED, message=str(plan.reason), source=source)
+            transition_order(actor=actor, order=order, to=Status.ALLOCATED, message=plan.reason, source=source)
         _tell(_dealer_contacts(order), order,
               format_lazy(gettext_lazy("Order {number} confirmed"), number=order.number),
               format_lazy(gettext_lazy("Promised delivery: {date}."), date=order.promised_date or "—"))
     elif order.status == Status.APPROVED:
-        transition_order(actor=actor, order=order, to=Status.BACKORDERED, message=str(plan.reason), source=source)
+        transition_order(actor=actor, order=order, to=Status.BACKORDERED, message=plan.reason, source=source)
     return order
 
 
