@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from oms.events import publish
 from oms.models import Notification
@@ -95,7 +96,7 @@ def run_replenishment(*, actor=None, today=None):
                     transfer = create_transfer(
                         actor=actor, source=donor.warehouse, destination=stock.warehouse,
                         lines=[(stock.product, need)], replenishment=True,
-                        reason=str(_("Replenishment: below reorder point")),
+                        reason=gettext_noop("Replenishment: below reorder point"),  # shown translated
                     )
                     result["transfers"].append(transfer)
                     plan = format_lazy(_("Drafted transfer {number} of {qty} from {source}."),

@@ -4,6 +4,7 @@ from html import escape as esc  # django.utils.html.escape for a str, without it
 
 from django import template
 from django.utils import formats, timezone, translation
+from django.utils.translation import gettext_lazy
 from django.utils.safestring import mark_safe
 
 from oms.money import format_money
@@ -122,6 +123,20 @@ def short_date_formatter():
         return "".join(p if isinstance(p, str) else p(value) for p in parts)
 
     return format_date
+
+
+EVENT_SOURCES = {
+    "console": gettext_lazy("console"), "portal": gettext_lazy("portal"), "api": gettext_lazy("API"),
+    "import": gettext_lazy("import"), "carrier": gettext_lazy("carrier"), "expiry": gettext_lazy("expiry"),
+    "reallocation": gettext_lazy("reallocation"),
+}
+
+
+@register.filter
+def event_source(source):
+    """{{ e.source|event_source }}: where a timeline entry came from, in the reader's language
+    (a sales channel's own name stays as it is)."""
+    return EVENT_SOURCES.get(source, source)
 
 
 @register.filter

@@ -120,3 +120,19 @@ def test_allocation_plans_and_carrier_tracking_are_read_in_the_readers_language(
     with translation.override("zh-hans"):
         assert reason_text(order.allocation).startswith("由 SH 全部发货")
         assert tracking.text == f"{shipment.number}: 运输中 — Guangzhou hub"  # a parcel's transit, not a transfer's
+
+
+def test_system_notes_on_points_and_transfers_are_translated_for_the_reader(client):
+    from django.urls import reverse
+
+    from customers.services import adjust_points
+    from customers.models import LoyaltyEntry
+    from tests.factories import CompanyFactory, LoyaltyRuleFactory, dealer_user
+
+    LoyaltyRuleFactory()
+    company = CompanyFactory()
+    entry = adjust_points(actor=None, company=company, points=50, note="welcome")
+    LoyaltyEntry.objects.filter(pk=entry.pk).update(note="Order paid")  # as award_points writes it
+    client.force_login(dealer_user(company=company, language="zh-hans"))
+    page = client.get(reverse("portal:loyalty")).content.decode()
+    assert "订单已付款" in page and "Order paid" not in page

@@ -183,7 +183,7 @@ def record_payment_received(*, actor, order):
         record_event(order, OrderEvent.Kind.NOTE, actor=actor, message=Message(gettext_noop("Payment received.")))
         # loyalty points are earned on paid orders (once per order number, by the active rule)
         award_points(company=order.company, order_number=order.number, amount=order.total, currency=order.currency,
-                     reason=_("Order paid"), actor=actor)
+                     reason=gettext_noop("Order paid"), actor=actor)  # shown translated (portal_loyalty.html)
         _points_follow_payment(actor, order, _("Order %(number)s paid again") % {"number": order.number})
         if order.status == Status.ON_HOLD and not keep_reservations(ref_type=RESERVATION_REF, ref_id=order.pk):
             _drop_lapsed_allocation(order)  # the unpaid hold had expired: allocate afresh below
