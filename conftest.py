@@ -18,6 +18,18 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request as a Chinese-speaking user (or
+    with a Chinese Accept-Language) activates Chinese for the thread, and a test that calls
+    services directly afterwards must not inherit it, whatever order the tests run in."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def password():
     return PASSWORD
