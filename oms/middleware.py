@@ -39,8 +39,7 @@ class RejectNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.META.get("QUERY_STRING", "") or any(
-                "\x00" in value for _key, values in request.GET.lists() for value in values):
+        if any("\x00" in value for _key, values in request.GET.lists() for value in values):
             return HttpResponseBadRequest(_("The address contains a character that is not allowed."),
                                           content_type="text/plain; charset=utf-8")
         return self.get_response(request)

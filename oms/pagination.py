@@ -1,6 +1,6 @@
 """Keyset pagination: pages cost the same query whatever their depth.
 
-    page = keyset_page(queryset, key="sku", after=request.GET.get("after"), before=request.GET.get("before"),
+    page = keyset_page(queryset, key="sku", after=request.GET.get("after"),
                        before=request.GET.get("before"), size=50)
     page.items, page.next_after, page.has_next, page.prev_before, page.has_prev
 

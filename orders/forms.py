@@ -138,15 +138,14 @@ class BaseOrderLineFormSet(forms.BaseFormSet):
         return rows
 
     def with_service_errors(self, line_fields):
-        """The rows bound again with the filled-in ones first, numbered 1, 2, 3... as the intake
+        """The rows bound again with the typed-in ones first, numbered 1, 2, 3... as the intake
         service numbers them, then as many blank rows as before (no more), and each of the
         service's errors on the row and field it names."""
         rows, prefix = self.lines(), self.prefix
         data = {f"{prefix}-TOTAL_FORMS": str(max(self.total_form_count(), len(rows))), f"{prefix}-INITIAL_FORMS": "0"}
         for i, row in enumerate(rows):
             data[f"{prefix}-{i}-sku"], data[f"{prefix}-{i}-quantity"] = row["sku"], row["quantity"]
-            if row.get("unit_price") is not None:
-                data[f"{prefix}-{i}-unit_price"] = str(row["unit_price"])
+            data[f"{prefix}-{i}-unit_price"] = row.get("unit_price", "")
         again = type(self)(data, prefix=prefix)
         again.is_valid()
         for problem in line_fields:

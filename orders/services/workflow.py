@@ -102,18 +102,19 @@ def _send_on(*, actor, order, source, lines, stock, over):
                            hold_until=timezone.now() + timedelta(hours=settings.PREPAID_RESERVATION_HOURS))
         return order
     order.hold_reasons = []
-    chain = approval_chain(order, lines, rules=rules, over=over)
-    order.approval_reasons = [{"role": role, "reasons": [reason("approval", w) for w in why]} for role, why in chain]
+    chain = [(role, [reason("approval", w) for w in why])  # each reason stored once, with its Message
+             for role, why in approval_chain(order, lines, rules=rules, over=over)]
+    order.approval_reasons = [{"role": role, "reasons": why} for role, why in chain]
     save_order(order, ["hold_reasons", "approval_reasons"])
     if chain:
         round_no = (order.approvals.order_by("-round").values_list("round", flat=True).first() or 0) + 1
         OrderApproval.objects.bulk_create([
-            OrderApproval(order=order, step=i, role=role, reasons=[reason("approval", w) for w in why], round=round_no)
+            OrderApproval(order=order, step=i, role=role, reasons=why, round=round_no)
             for i, (role, why) in enumerate(chain, start=1)
         ])
         transition_order(actor=actor, order=order, to=Status.PENDING_APPROVAL, source=source,
-                         message="; ".join(str(w) for _r, why in chain for w in why),
-                         data={"reasons": [reason("approval", w) for _r, why in chain for w in why]})
+                         message="; ".join(w["message"] for _r, why in chain for w in why),
+                         data={"reasons": [w for _r, why in chain for w in why]})
         _ask_approver(order, chain[0][0])
         return order
     transition_order(actor=actor, order=order, to=Status.APPROVED, source=source,

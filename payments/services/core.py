@@ -117,11 +117,11 @@ def _supersede_pending(*, order, invoice):
     cancelled, so their pages no longer take money and one bill is not paid twice. A gateway
     that still reports one paid wins (cancelled → paid): the money lands, and what the bill
     no longer needs stays as customer credit, finance told (see mark_paid).
-    One conditional UPDATE, no lock on the order or invoice: a payment being marked paid at
-    this moment keeps its row lock and its new status is not overwritten."""
+    One conditional UPDATE (pending → cancelled, a move the state map allows), no lock on the
+    order or invoice: a payment being marked paid at this moment keeps its row lock and its
+    new status is not overwritten."""
     pending = Payment.objects.filter(status=PaymentStatus.PENDING)
     pending = pending.filter(order=order) if order is not None else pending.filter(invoice=invoice)
-    assert can_transition(PaymentStatus.PENDING, PaymentStatus.CANCELLED)
     pending.update(status=PaymentStatus.CANCELLED, updated_at=timezone.now())
 
 
